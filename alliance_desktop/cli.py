@@ -1,0 +1,190 @@
+"""Command line: opens the window by default, or runs a headless command.
+
+Exit codes: 0 success, 1 a known problem explained in one sentence on stderr, 2 a usage
+mistake. A user's mistake never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from alliance_desktop import __version__
+from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.i18n import set_language, t
+from alliance_desktop.core.paths import default_database
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 2 with one line, in the user's language."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, t(f"Erreur d'utilisation : {message}\n", f"Usage error: {message}\n"))
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_database()
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        help=t("fichier de base de données à utiliser", "database file to use"),
+    )
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the Alliance's 2024 year into a new database file."""
+    from alliance_desktop.services.demo import write_demo
+
+    path = Path(args.path)
+    counts = write_demo(path, overwrite=args.force)
+    print(
+        t(
+            f"Base de démonstration écrite dans {path} : {counts['meetings']} séances, "
+            f"{counts['points']} points, {counts['indicators']} indicateurs.",
+            f"Demo database written to {path}: {counts['meetings']} sessions, "
+            f"{counts['points']} points, {counts['indicators']} indicators.",
+        )
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Verify integrity and schema version; never creates, upgrades or touches the file."""
+    from alliance_desktop.storage.database import KNOWN_REVISIONS, SCHEMA_HEAD, check_file
+
+    path = _db_path(args)
+    report = check_file(path)
+    rev = report.revision or "?"
+    if report.problems:
+        print(t(f"{path} : intégrité NON vérifiée.", f"{path}: integrity check FAILED."))
+        for p in report.problems[:20]:
+            print(f"  {p}")
+        return 1
+    if rev == SCHEMA_HEAD:
+        status = t("à jour", "up to date")
+    else:
+        n = f"{KNOWN_REVISIONS.index(rev) + 1}/{len(KNOWN_REVISIONS)}"
+        status = t(
+            f"ancienne version {n}, mise à jour à la prochaine ouverture",
+            f"older version {n}, upgraded when next opened",
+        )
+    print(
+        t(
+            f"{path} : intégrité vérifiée, schéma {rev} ({status}).",
+            f"{path}: integrity ok, schema {rev} ({status}).",
+        )
+    )
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the main window."""
+    from alliance_desktop.app import run_gui
+
+    return run_gui(db_path=_db_path(args), demo=args.demo, lang=args.lang)
+
+
+# Each entry: (name, handler, function adding the command's own arguments, help fr, help en).
+Registrar = Callable[[argparse.ArgumentParser], None]
+
+
+def _args_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH", help=t("fichier à créer", "file to create"))
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=t("remplacer le fichier s'il existe", "replace the file if it exists"),
+    )
+
+
+COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
+    (
+        "demo",
+        cmd_demo,
+        _args_demo,
+        "écrire une base de démonstration (l'année 2024 de l'Alliance)",
+        "write a demo database (the Alliance's 2024 year)",
+    ),
+    (
+        "check",
+        cmd_check,
+        _add_db,
+        "vérifier l'intégrité et la version du schéma",
+        "check integrity and schema version",
+    ),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    parser = _Parser(
+        prog="alliance-desktop",
+        description=t(
+            "Alliance Desktop : les ateliers de l'Alliance pour la transition écologique "
+            "et solidaire. Sans commande, ouvre la fenêtre.",
+            "Alliance Desktop: the Alliance's workshops. With no command, opens the window.",
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_db(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=t(
+            "ouvrir la fenêtre sur une base de démonstration neuve",
+            "open the window on a fresh demo database",
+        ),
+    )
+    parser.add_argument(
+        "--lang", choices=("fr", "en"), default=None, help=t("langue", "language")
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    for name, handler, add_args, help_fr, help_en in COMMANDS:
+        p = sub.add_parser(name, help=t(help_fr, help_en), description=t(help_fr, help_en))
+        add_args(p)
+        p.set_defaults(handler=handler)
+    parser.set_defaults(handler=cmd_gui)
+    return parser
+
+
+def _early_language(argv: Sequence[str]) -> None:
+    # The language must be known before the parser's help texts are built.
+    lang = None
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+    if lang is None:
+        import os
+
+        env = os.environ.get("ALLIANCE_DESKTOP_LANG", "")
+        lang = "en" if env.startswith("en") else "fr"
+    set_language(lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _early_language(argv)
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KnownError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(t("Interrompu.", "Interrupted."), file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Pure-Python core: vocabulary, rules and value objects, with no Qt and no SQL."""

@@ -1,0 +1,1 @@
+"""Documents and tables made from the database: minutes, summaries, reports, CSV/XLSX."""

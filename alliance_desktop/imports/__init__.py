@@ -1,0 +1,1 @@
+"""Reading CSV and Excel files into validated rows."""

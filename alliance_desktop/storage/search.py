@@ -1,0 +1,110 @@
+"""Full-text search over points, listening notes, levers and harvest items (SQLite FTS5).
+
+The index is an ordinary FTS5 table kept up to date by triggers, keyed by the rows'
+UUIDs: an external-content table would key on ``rowid``, which ``VACUUM`` may renumber
+on tables without an integer primary key.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+# (table, kind stored in the index, expression giving the indexed text)
+INDEXED = (
+    ("point", "point", "NEW.text"),
+    ("listening_note", "note", "NEW.text"),
+    ("lever", "lever", "coalesce(NEW.heading, '') || ' ' || NEW.text"),
+    ("harvest_item", "harvest", "NEW.text || ' ' || coalesce(NEW.partner_label, '')"),
+)
+
+
+def ddl() -> list[str]:
+    """The statements that create the index and its triggers."""
+    stmts = [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+        "body, kind UNINDEXED, item_id UNINDEXED, meeting_id UNINDEXED, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    ]
+    for table, kind, expr in INDEXED:
+        insert = (
+            f"INSERT INTO search_index(body, kind, item_id, meeting_id) "
+            f"VALUES ({expr}, '{kind}', NEW.id, NEW.meeting_id)"
+        )
+        delete = f"DELETE FROM search_index WHERE item_id = OLD.id AND kind = '{kind}'"
+        stmts += [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_ai AFTER INSERT ON {table} "
+            f"BEGIN {insert}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_ad AFTER DELETE ON {table} "
+            f"BEGIN {delete}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_search_au AFTER UPDATE ON {table} "
+            f"BEGIN {delete.replace('OLD.id', 'OLD.id')}; {insert}; END",
+        ]
+    return stmts
+
+
+def rebuild_statements() -> list[str]:
+    """Statements that fill the index from the existing rows (used by the migration)."""
+    stmts = ["DELETE FROM search_index"]
+    for table, kind, expr in INDEXED:
+        body = expr.replace("NEW.", "")
+        stmts.append(
+            f"INSERT INTO search_index(body, kind, item_id, meeting_id) "
+            f"SELECT {body}, '{kind}', id, meeting_id FROM {table}"
+        )
+    return stmts
+
+
+def create_index(con: Connection) -> None:
+    """Create the index and triggers on a new database."""
+    for stmt in ddl():
+        con.exec_driver_sql(stmt)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    kind: str
+    item_id: uuid.UUID
+    meeting_id: uuid.UUID | None
+    snippet: str
+
+
+def to_match_query(query: str) -> str:
+    """A safe FTS5 query from what the user typed: every word must appear, as a prefix.
+
+    User text is never passed to MATCH as is: quotes, ``-`` or ``NEAR`` would be read as
+    FTS5 syntax and raise errors.
+    """
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def search(con: Connection, query: str, limit: int = 200) -> list[Hit]:
+    """The best matches for ``query``, most relevant first."""
+    match = to_match_query(query)
+    if not match:
+        return []
+    rows = con.execute(
+        text(
+            "SELECT kind, item_id, meeting_id, "
+            "snippet(search_index, 0, '[', ']', '…', 12) "
+            "FROM search_index WHERE search_index MATCH :q ORDER BY rank LIMIT :n"
+        ),
+        {"q": match, "n": limit},
+    )
+    hits = []
+    for kind, item_id, meeting_id, snip in rows:
+        hits.append(
+            Hit(
+                kind,
+                uuid.UUID(hex=item_id),
+                uuid.UUID(hex=meeting_id) if meeting_id else None,
+                snip,
+            )
+        )
+    return hits
