@@ -146,9 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
             "open the window on a fresh demo database",
         ),
     )
-    parser.add_argument(
-        "--lang", choices=("fr", "en"), default=None, help=t("langue", "language")
-    )
+    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=t("langue", "language"))
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
     for name, handler, add_args, help_fr, help_en in COMMANDS:
         p = sub.add_parser(name, help=t(help_fr, help_en), description=t(help_fr, help_en))

@@ -24,8 +24,14 @@ def run() -> None:
         _migrate(connection)
 
 
+def _include_name(name: str | None, type_: str, _parent: object) -> bool:
+    # The full-text index is raw SQL (FTS5), unknown to the ORM: never drop it.
+    return not (type_ == "table" and name is not None and name.startswith("search_index"))
+
+
 def _migrate(connection: object) -> None:
     context.configure(
+        include_name=_include_name,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: copy-and-move instead

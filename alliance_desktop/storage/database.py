@@ -140,8 +140,7 @@ def _check_ours(path: Path, state: FileState) -> None:
             t(
                 f"« {path} » est une base SQLite d'un autre logiciel, "
                 "pas une base Alliance Desktop.",
-                f"“{path}” is another program's SQLite database, "
-                "not an Alliance Desktop database.",
+                f"“{path}” is another program's SQLite database, not an Alliance Desktop database.",
             )
         )
     if state.revision is not None and state.revision not in KNOWN_REVISIONS:
@@ -266,9 +265,8 @@ class Database:
 
     def close(self) -> None:
         """Fold the WAL back into the file so the file at rest stands alone."""
-        with contextlib.suppress(SQLAlchemyError):
-            with self.engine.connect() as con:
-                con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with contextlib.suppress(SQLAlchemyError), self.engine.connect() as con:
+            con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         self.engine.dispose()
 
 
@@ -309,9 +307,7 @@ def open_database(path: Path, *, create: bool = True, backup_dir: Path | None = 
     path = Path(path)
     if not path.exists():
         if not create:
-            raise DatabaseError(
-                t(f"« {path} » n'existe pas.", f"“{path}” does not exist.")
-            )
+            raise DatabaseError(t(f"« {path} » n'existe pas.", f"“{path}” does not exist."))
         _check_writable_folder(path)
         return _create(path)
     state = inspect_file(path)

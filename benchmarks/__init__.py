@@ -1,0 +1,1 @@
+"""Benchmark scripts: each prints figures; none is part of the pass/fail test run."""
