@@ -1,0 +1,115 @@
+"""Pictures made fit for Word: upright, RGB, at most 1600 px; the unreadable are refused."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import Final
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from alliance_desktop.core.i18n import t
+
+MAX_SIDE: Final = 1600
+# A phone photo is 12 to 50 megapixels; beyond that it is a scan of a poster or a trap.
+MAX_PIXELS: Final = 80_000_000
+MAX_BYTES: Final = 60 * 1024 * 1024
+_EXIF_ORIENTATION: Final = 0x0112
+
+
+class ImageRejected(Exception):
+    """An image that cannot go into a document; the message says why, for the reader."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An image ready to insert: its bytes and its size in pixels."""
+
+    data: bytes
+    width: int
+    height: int
+
+
+def _open(data: bytes) -> Image.Image:
+    if not data:
+        raise ImageRejected(t("fichier vide", "empty file"))
+    if len(data) > MAX_BYTES:
+        raise ImageRejected(t("fichier trop volumineux", "file too large"))
+    with warnings.catch_warnings():
+        # Pillow warns, then raises, on decompression bombs; both mean « too big » here.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except (UnidentifiedImageError, Image.DecompressionBombWarning) as exc:
+            raise ImageRejected(t("format d'image illisible", "unreadable image format")) from exc
+        except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+            raise ImageRejected(t("image illisible", "unreadable image")) from exc
+    if img.width * img.height > MAX_PIXELS:
+        raise ImageRejected(
+            t(
+                f"image trop grande ({img.width} × {img.height} pixels)",
+                f"image too large ({img.width} × {img.height} pixels)",
+            )
+        )
+    return img
+
+
+def _decode(img: Image.Image, fast: bool) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            if fast and img.format == "JPEG":
+                # Decoding at 1/8 scale still reads every byte, so a truncated or corrupt
+                # file is caught at a fraction of the cost of a full decode.
+                img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
+            img.load()
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as exc:
+            raise ImageRejected(
+                t("image endommagée ou tronquée", "damaged or truncated image")
+            ) from exc
+
+
+def prepare(data: bytes) -> Prepared:
+    """Check and normalise an image for a document.
+
+    An image already upright, RGB, JPEG or PNG and small enough is kept byte for byte
+    (attachments are normalised when stored, so this is the usual case).
+
+    Raises:
+        ImageRejected: the image is empty, unreadable, damaged or too large.
+    """
+    img = _open(data)
+    orientation = img.getexif().get(_EXIF_ORIENTATION, 1)
+    width, height = img.size
+    fits = (
+        img.format in ("JPEG", "PNG")
+        and img.mode == "RGB"
+        and orientation == 1
+        and max(width, height) <= MAX_SIDE
+    )
+    _decode(img, fast=fits)
+    if fits:
+        return Prepared(data, width, height)
+    return _normalise(img)
+
+
+def _normalise(img: Image.Image) -> Prepared:
+    source_format = img.format
+    upright = ImageOps.exif_transpose(img)
+    if upright.mode in ("RGBA", "LA", "PA") or (
+        upright.mode == "P" and "transparency" in upright.info
+    ):
+        rgba = upright.convert("RGBA")
+        rgb = Image.new("RGB", rgba.size, "white")
+        rgb.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        rgb = upright.convert("RGB")
+    rgb.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if source_format == "PNG":
+        # Diagrams and charts stay crisp as PNG; photos become JPEG.
+        rgb.save(out, "PNG")
+    else:
+        rgb.save(out, "JPEG", quality=85, optimize=True)
+    return Prepared(out.getvalue(), rgb.width, rgb.height)

@@ -1,0 +1,319 @@
+"""Tables for spreadsheets: CSV for French Excel and XLSX, written through pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal
+
+from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.i18n import language, t
+from alliance_desktop.core.labels import label
+from alliance_desktop.exports import queries as q
+from alliance_desktop.exports import wording as w
+from alliance_desktop.exports.files import write_atomically
+from alliance_desktop.exports.text import spreadsheet_cell
+from alliance_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Kind = Literal["text", "int", "float", "date"]
+Format = Literal["csv", "xlsx"]
+TABLES: Final = ("attendance", "points", "notes", "indicators", "measurements")
+FORMATS: Final = ("csv", "xlsx")
+
+
+@dataclass
+class Table:
+    """A table ready to write: named, typed columns and rows of plain values."""
+
+    name: str
+    columns: list[tuple[str, Kind]]
+    rows: list[list[object]] = field(default_factory=list)
+
+
+def _yes(value: bool) -> str:
+    return t("oui", "yes") if value else t("non", "no")
+
+
+def _session_cols() -> list[tuple[str, Kind]]:
+    return [
+        (t("Date", "Date"), "date"),
+        (t("N°", "No."), "int"),
+        (t("Séance", "Session"), "text"),
+        (t("Thématique", "Theme"), "text"),
+        (t("Étape", "Stage"), "text"),
+    ]
+
+
+def _session_values(sc: q.SessionColumns) -> list[object]:
+    return [
+        sc.date,
+        sc.number,
+        sc.title,
+        label(sc.theme) if sc.theme is not None else "",
+        label(sc.stage) if sc.stage is not None else "",
+    ]
+
+
+def attendance_table(db: Database, flt: q.Filter) -> Table:
+    """One row per person invited to a session; names only with the person's consent."""
+    table = Table(
+        t("Présences", "Attendance"),
+        [
+            *_session_cols(),
+            (t("Organisation", "Organisation"), "text"),
+            (t("Personne", "Person"), "text"),
+            (t("Rôle", "Role"), "text"),
+            (t("Statut", "Status"), "text"),
+            (t("Mode de participation", "Participation"), "text"),
+        ],
+    )
+    for sc, a in q.attendance_rows(db, flt):
+        org = a.organisation or a.person.organisation
+        table.rows.append(
+            [
+                *_session_values(sc),
+                org.name if org is not None else "",
+                q.person_name(a.person) or "",
+                label(a.role),
+                label(a.status),
+                label(a.mode) if a.mode is not None else "",
+            ]
+        )
+    return table
+
+
+def points_table(db: Database, flt: q.Filter) -> Table:
+    """Every point of the boards: consensus, dissent, open questions."""
+    table = Table(
+        t("Points", "Points"),
+        [
+            *_session_cols(),
+            (t("Type", "Kind"), "text"),
+            (t("Ordre", "Order"), "int"),
+            (t("Texte", "Text"), "text"),
+        ],
+    )
+    order: dict[tuple[dt.date, int | None, str], int] = {}
+    for sc, p in q.point_rows(db, flt):
+        key = (sc.date, sc.number, sc.title)
+        order[key] = order.get(key, 0) + 1
+        table.rows.append([*_session_values(sc), label(p.kind), order[key], p.text])
+    return table
+
+
+def notes_table(db: Database, flt: q.Filter) -> Table:
+    """The listening notes, without their authors."""
+    table = Table(
+        t("Grilles d'écoute", "Listening notes"),
+        [
+            *_session_cols(),
+            (t("Note", "Note"), "text"),
+            (t("Suite donnée", "Follow-up"), "text"),
+            (t("Réponse", "Answer"), "text"),
+        ],
+    )
+    for sc, n in q.note_rows(db, flt):
+        table.rows.append([*_session_values(sc), n.text, label(n.follow_up), n.answer or ""])
+    return table
+
+
+def indicators_table(db: Database, flt: q.Filter) -> Table:
+    """One row per objective; an indicator without objective still gets its row."""
+    del flt  # indicators belong to themes, not to one session or year
+    table = Table(
+        t("Indicateurs", "Indicators"),
+        [
+            (t("Thématique", "Theme"), "text"),
+            (t("Indicateur", "Indicator"), "text"),
+            (t("Unité", "Unit"), "text"),
+            (t("Détail", "Item"), "text"),
+            (t("Objectif", "Objective"), "text"),
+            (t("Type d'objectif", "Objective kind"), "text"),
+            (t("Valeur cible", "Target value"), "float"),
+            (t("Horizon", "Horizon"), "int"),
+            (t("Évolution (%)", "Change (%)"), "float"),
+            (t("Année de référence", "Baseline year"), "int"),
+            (t("Tendance", "Direction"), "text"),
+            (t("Source", "Source"), "text"),
+            (t("Validé", "Validated"), "text"),
+            (t("Adopté le", "Adopted on"), "date"),
+            (t("Données saisies", "Data recorded"), "text"),
+        ],
+    )
+    items, dates = q.indicator_items(db)
+    for ind in items:
+        adopted = dates.get(ind.adopted_in) if ind.adopted_in is not None else None
+        head: list[object] = [label(ind.theme), ind.name, ind.unit or ""]
+        if not ind.objectives:
+            table.rows.append(
+                [
+                    *head,
+                    "",
+                    "",
+                    "",
+                    None,
+                    None,
+                    None,
+                    None,
+                    "",
+                    ind.source or "",
+                    "",
+                    adopted,
+                    _yes(ind.has_data),
+                ]
+            )
+        for o in ind.objectives:
+            table.rows.append(
+                [
+                    *head,
+                    o.breakdown_key or "",
+                    w.objective_sentence(o, language()),
+                    label(o.kind),
+                    o.target_value,
+                    o.horizon_year,
+                    o.change_percent,
+                    o.baseline_year,
+                    label(o.direction) if o.direction is not None else "",
+                    o.source or "",
+                    _yes(o.validated),
+                    adopted,
+                    _yes(ind.has_data),
+                ]
+            )
+    return table
+
+
+def measurements_table(db: Database, flt: q.Filter) -> Table:
+    """Every recorded value; illustrative ones say so."""
+    del flt  # measurements are yearly series, not tied to a session
+    table = Table(
+        t("Mesures", "Measurements"),
+        [
+            (t("Thématique", "Theme"), "text"),
+            (t("Indicateur", "Indicator"), "text"),
+            (t("Unité", "Unit"), "text"),
+            (t("Détail", "Item"), "text"),
+            (t("Année", "Year"), "int"),
+            (t("Valeur", "Value"), "float"),
+            (t("Source", "Source"), "text"),
+            (t("Valeur illustrative", "Illustrative value"), "text"),
+        ],
+    )
+    for m in q.measurement_rows(db):
+        table.rows.append(
+            [
+                label(m.theme),
+                m.indicator,
+                m.unit or "",
+                m.breakdown_key,
+                m.year,
+                m.value,
+                m.source or "",
+                _yes(m.illustrative),
+            ]
+        )
+    return table
+
+
+BUILDERS: Final[dict[str, Callable[[Database, q.Filter], Table]]] = {
+    "attendance": attendance_table,
+    "points": points_table,
+    "notes": notes_table,
+    "indicators": indicators_table,
+    "measurements": measurements_table,
+}
+
+
+def build_table(db: Database, name: str, flt: q.Filter | None = None) -> Table:
+    """The table called ``name`` (one of ``TABLES``).
+
+    Raises:
+        KnownError: no such table.
+    """
+    builder = BUILDERS.get(name)
+    if builder is None:
+        raise KnownError(
+            t(
+                f"Table inconnue « {name} » : choisissez parmi {', '.join(TABLES)}.",
+                f"Unknown table “{name}”: choose from {', '.join(TABLES)}.",
+            )
+        )
+    return builder(db, flt or q.Filter())
+
+
+def dataframe(table: Table) -> pd.DataFrame:
+    """The table as a typed DataFrame, text cells cleaned and defused."""
+    import pandas as pd  # a second of import time: only when a table is written
+
+    names = [name for name, _ in table.columns]
+    data: dict[str, pd.Series] = {}
+    for j, (name, kind) in enumerate(table.columns):
+        values = [row[j] for row in table.rows]
+        if kind == "text":
+            data[name] = pd.Series(
+                [spreadsheet_cell(v) if v is not None else "" for v in values], dtype=object
+            )
+        elif kind == "int":
+            data[name] = pd.Series(values, dtype="Int64")
+        elif kind == "float":
+            data[name] = pd.Series(values, dtype="Float64")
+        else:
+            data[name] = pd.to_datetime(pd.Series(values, dtype=object))
+    return pd.DataFrame(data, columns=names)
+
+
+def csv_bytes(table: Table) -> bytes:
+    """CSV as French Excel opens it: « ; » between cells, decimal comma, UTF-8 with BOM."""
+    out = io.StringIO()
+    dataframe(table).to_csv(
+        out, sep=";", decimal=",", index=False, date_format="%d/%m/%Y", lineterminator="\r\n"
+    )
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(table: Table) -> bytes:
+    """An Excel workbook with one sheet, dates as dates, the header row frozen."""
+    import pandas as pd
+
+    out = io.BytesIO()
+    sheet = table.name[:31]
+    df = dataframe(table)
+    with pd.ExcelWriter(
+        out, engine="openpyxl", date_format="DD/MM/YYYY", datetime_format="DD/MM/YYYY"
+    ) as writer:
+        df.to_excel(writer, sheet_name=sheet, index=False)
+        ws = writer.sheets[sheet]
+        ws.freeze_panes = "A2"
+        from openpyxl.utils import get_column_letter
+
+        for j, name in enumerate(df.columns, start=1):
+            longest = max([len(str(name))] + [len(str(v)) for v in df[name].head(200)])
+            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, longest + 2))
+    return out.getvalue()
+
+
+def write_table(db: Database, name: str, fmt: str, path: Path, flt: q.Filter | None = None) -> Path:
+    """Write one table as CSV or XLSX.
+
+    Raises:
+        KnownError: unknown table or format, or the file cannot be written.
+    """
+    table = build_table(db, name, flt)
+    if fmt == "csv":
+        data = csv_bytes(table)
+    elif fmt == "xlsx":
+        data = xlsx_bytes(table)
+    else:
+        raise KnownError(
+            t(
+                f"Format inconnu « {fmt} » : choisissez csv ou xlsx.",
+                f"Unknown format “{fmt}”: choose csv or xlsx.",
+            )
+        )
+    return write_atomically(path, data)
