@@ -95,6 +95,55 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(db_path=_db_path(args), demo=args.demo, lang=args.lang)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import rows of one kind from a CSV or Excel file, or write an empty template."""
+    if args.kind == "measurements":
+        from alliance_desktop.imports import measurements
+
+        if args.template:
+            if args.file:
+                args.usage_error(
+                    t("FICHIER ou --template, pas les deux", "FILE or --template, not both")
+                )
+            measurements.write_template(Path(args.template))
+            print(t(f"Modèle écrit dans {args.template}.", f"Template written to {args.template}."))
+            return 0
+        if not args.file:
+            args.usage_error(t("FICHIER ou --template attendu", "FILE or --template expected"))
+        from alliance_desktop.storage.database import open_database
+
+        db = open_database(_db_path(args), create=False)
+        try:
+            plan = measurements.plan_import(db, Path(args.file))
+            for line in measurements.describe(plan):
+                print(line)
+            if not plan.accepted:
+                print(
+                    t(
+                        "Aucune ligne n'a pu être acceptée : rien n'a été importé.",
+                        "No row could be accepted: nothing was imported.",
+                    ),
+                    file=sys.stderr,
+                )
+                return 1
+            if args.dry_run:
+                print(t("Simulation : rien n'a été écrit.", "Dry run: nothing was written."))
+                return 0
+            done = measurements.apply(db, plan)
+        finally:
+            db.close()
+        print(
+            t(
+                f"Import terminé : {done.inserted} mesure(s) ajoutée(s), {done.updated} mise(s) "
+                f"à jour, {done.unchanged} déjà présente(s).",
+                f"Import done: {done.inserted} measurement(s) added, {done.updated} updated, "
+                f"{done.unchanged} already there.",
+            )
+        )
+        return 0
+    raise AssertionError(f"import kind {args.kind!r} has no handler")
+
+
 # Each entry: (name, handler, function adding the command's own arguments, help fr, help en).
 Registrar = Callable[[argparse.ArgumentParser], None]
 
@@ -106,6 +155,43 @@ def _args_demo(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help=t("remplacer le fichier s'il existe", "replace the file if it exists"),
     )
+
+
+def _args_import(p: argparse.ArgumentParser) -> None:
+    # One sub-parser per kind of file, each with its own options.
+    kinds = p.add_subparsers(dest="kind", metavar="TYPE", required=True, parser_class=_Parser)
+    m = kinds.add_parser(
+        "measurements",
+        help=t("mesures des indicateurs", "indicator measurements"),
+        description=t(
+            "Importer des mesures d'indicateurs depuis un fichier CSV ou Excel (.xlsx).",
+            "Import indicator measurements from a CSV or Excel (.xlsx) file.",
+        ),
+    )
+    m.add_argument(
+        "file", metavar="FICHIER", nargs="?", help=t("fichier à importer", "file to import")
+    )
+    m.add_argument(
+        "--template",
+        metavar="FICHIER",
+        help=t(
+            "écrire un modèle vide (.csv ou .xlsx) au lieu d'importer",
+            "write an empty template (.csv or .xlsx) instead of importing",
+        ),
+    )
+    m.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=t("vérifier sans rien écrire", "check without writing anything"),
+    )
+    # SUPPRESS keeps a --db given before the command from being reset to None.
+    m.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help=t("fichier de base de données à utiliser", "database file to use"),
+    )
+    m.set_defaults(usage_error=m.error)
 
 
 COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
@@ -122,6 +208,13 @@ COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
         _add_db,
         "vérifier l'intégrité et la version du schéma",
         "check integrity and schema version",
+    ),
+    (
+        "import",
+        cmd_import,
+        _args_import,
+        "importer un fichier CSV ou Excel (mesures)",
+        "import a CSV or Excel file (measurements)",
     ),
 ]
 
