@@ -9,6 +9,7 @@ Every update is listed with the value it replaces before anything is written.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import uuid
 from collections import defaultdict
@@ -18,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from alliance_desktop.core.i18n import t
@@ -36,7 +37,7 @@ from alliance_desktop.imports.common import (
     write_xlsx_header,
 )
 from alliance_desktop.storage.database import Database
-from alliance_desktop.storage.models import Indicator, Measurement
+from alliance_desktop.storage.models import Indicator, Measurement, utcnow
 
 FIRST_YEAR: Final = 1990
 LAST_YEAR: Final = 2100
@@ -203,6 +204,7 @@ _UNIT_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def _unit_key(unit: str) -> str:
     words = normalise(unit.replace("/", " par ").replace("%", " pourcent ")).split()
     return "".join(_UNIT_WORDS.get(w, w) for w in words)
@@ -454,6 +456,8 @@ def apply(db: Database, plan: ImportPlan) -> ApplyResult:
     if not plan.accepted:
         return ApplyResult(0, 0, 0)
     ids = {r.indicator_id for r in plan.accepted}
+    # One stamp for the whole import: it is one action of the user.
+    now = utcnow()
     inserts: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
     unchanged = 0
@@ -477,6 +481,9 @@ def apply(db: Database, plan: ImportPlan) -> ApplyResult:
                 if found is None:
                     inserts.append(
                         {
+                            "id": uuid.uuid4(),
+                            "created_at": now,
+                            "updated_at": now,
                             "indicator_id": r.indicator_id,
                             "year": r.year,
                             "value": r.value,
@@ -490,16 +497,23 @@ def apply(db: Database, plan: ImportPlan) -> ApplyResult:
                 else:
                     updates.append(
                         {
-                            "id": found[0],
+                            "row_id": found[0],
                             "value": r.value,
                             "source": r.source or found[2],
                             "illustrative": False,
+                            "updated_at": now,
                         }
                     )
+            # Plain executemany statements on the table: the ORM's per-object bookkeeping
+            # would triple the time of a 20,000-row import for nothing the import uses.
+            table = Measurement.metadata.tables[Measurement.__tablename__]
             if inserts:
-                s.execute(insert(Measurement), inserts)
+                s.execute(table.insert(), inserts)
             if updates:
-                s.execute(update(Measurement), updates)
+                s.execute(
+                    table.update().where(table.c.id == bindparam("row_id")),
+                    updates,
+                )
     except IntegrityError as exc:
         raise ImportFileError(
             t(
