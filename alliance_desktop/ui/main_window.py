@@ -1,0 +1,397 @@
+"""The main window: the list of sessions on the left, the selected session on the right."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alliance_desktop import APP_NAME, __version__
+from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.i18n import language, t
+from alliance_desktop.services.meetings import list_meetings, meeting_detail
+from alliance_desktop.storage.database import Database
+from alliance_desktop.ui.meeting_view import MeetingView
+from alliance_desktop.ui.models import MeetingListModel
+from alliance_desktop.ui.settings import GEOMETRY_KEY, LANGUAGE_KEY, SPLITTER_KEY, Settings
+
+DatabaseOpener = Callable[[Path], Database]
+
+
+def window_title() -> str:
+    """The window's title in the interface language."""
+    return t(
+        "Alliance — Transition écologique et solidaire",
+        "Alliance — Ecological and Fair Transition",
+    )
+
+
+def _count(n: int, fr: tuple[str, str], en: tuple[str, str]) -> str:
+    # French counts 0 and 1 in the singular, English only 1.
+    if language() == "fr":
+        return f"{n} {fr[0] if n <= 1 else fr[1]}"
+    return f"{n} {en[0] if n == 1 else en[1]}"
+
+
+class MainWindow(QMainWindow):
+    """The sessions of the open database and the content of the selected one.
+
+    Signals:
+        database_changed: another database file was opened; carries the new Database.
+        meeting_shown: the right-hand view now shows this session; carries its id.
+    """
+
+    database_changed = Signal(object)
+    meeting_shown = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        open_db: DatabaseOpener,
+        settings: Settings,
+        data_dir: Path,
+        is_demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Build the window on ``db`` and select the newest session.
+
+        Args:
+            db: the open working database; the window reads it, the caller closes it.
+            open_db: opens another file chosen with « Ouvrir une base… ».
+            settings: this laptop's settings (language, window geometry).
+            data_dir: the application's data folder, shown in « À propos ».
+            is_demo: ``db`` is a throw-away demonstration database.
+            parent: the parent widget, if any.
+        """
+        super().__init__(parent)
+        self._db = db
+        self._open_db = open_db
+        self._settings = settings
+        self._data_dir = data_dir
+        self._is_demo = is_demo
+
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(window_title())
+        self.setAccessibleName(window_title())
+        self.setMinimumSize(800, 500)
+
+        self.model = MeetingListModel(self)
+        self.list_view = self._make_list()
+        self.meeting_view = MeetingView(self)
+
+        left = QWidget(self)
+        left.setObjectName("sessionsPanel")
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(8, 8, 0, 8)
+        layout.setSpacing(4)
+        self.list_title = QLabel(t("Séances", "Sessions"), left)
+        self.list_title.setBuddy(self.list_view)
+        font = self.list_title.font()
+        font.setBold(True)
+        self.list_title.setFont(font)
+        layout.addWidget(self.list_title)
+        layout.addWidget(self.list_view)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.meeting_view)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([470, 890])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName(t("Résumé de la séance", "Session summary"))
+        self.database_label = QLabel(self)
+        self.database_label.setAccessibleName(t("Base ouverte", "Open database"))
+        self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.database_label)
+
+        self._make_menus()
+        self._restore_layout()
+        self.list_view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.reload()
+        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- building ---------------------------------------------------------------------
+
+    def _make_list(self) -> QTableView:
+        view = QTableView(self)
+        view.setObjectName("meetingList")
+        view.setAccessibleName(t("Liste des séances", "List of sessions"))
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the list for the session's content instead of walking its cells.
+        view.setTabKeyNavigation(False)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.verticalHeader().setVisible(False)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(MeetingListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        view.setMinimumWidth(360)
+        return view
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+
+        file_menu = bar.addMenu(t("&Fichier", "&File"))
+        self.open_action = self._action(
+            t("&Ouvrir une base…", "&Open a database…"), self.choose_database, "Ctrl+O"
+        )
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        lang_menu = file_menu.addMenu(t("&Langue", "&Language"))
+        group = QActionGroup(self)
+        saved = self._settings.text(LANGUAGE_KEY) or language()
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in (("fr", "Français"), ("en", "English")):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(code == saved)
+            action.triggered.connect(lambda _checked=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            lang_menu.addAction(action)
+            self.language_actions[code] = action
+        file_menu.addSeparator()
+        # Spelled out: QKeySequence.Quit is empty on Windows.
+        self.quit_action = self._action(t("&Quitter", "&Quit"), self.close, "Ctrl+Q")
+        file_menu.addAction(self.quit_action)
+
+        session_menu = bar.addMenu(t("&Séance", "&Session"))
+        self.newer_action = self._action(
+            t("Séance plus &récente", "&Newer session"), lambda: self._step(-1), "Alt+Up"
+        )
+        self.older_action = self._action(
+            t("Séance plus &ancienne", "&Older session"), lambda: self._step(1), "Alt+Down"
+        )
+        # F5 is kept for the projection view.
+        self.reload_action = self._action(t("&Actualiser", "&Refresh"), self.reload, "Ctrl+R")
+        session_menu.addAction(self.newer_action)
+        session_menu.addAction(self.older_action)
+        session_menu.addSeparator()
+        session_menu.addAction(self.reload_action)
+
+        help_menu = bar.addMenu(t("&Aide", "&Help"))
+        self.about_action = self._action(
+            t(f"À &propos d’{APP_NAME}", f"&About {APP_NAME}"), self.show_about
+        )
+        help_menu.addAction(self.about_action)
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.data(GEOMETRY_KEY)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        splitter = self._settings.data(SPLITTER_KEY)
+        if splitter:
+            self.splitter.restoreState(QByteArray(splitter))
+
+    # --- the database -----------------------------------------------------------------
+
+    @property
+    def database(self) -> Database:
+        """The database the window shows now (the caller closes it at exit)."""
+        return self._db
+
+    def reload(self) -> None:
+        """Read the list of sessions again, keeping the selected one if it still exists."""
+        current = self.current_meeting_id()
+        try:
+            meetings = list_meetings(self._db)
+        except KnownError as exc:
+            self._warn(str(exc))
+            return
+        self.model.set_meetings(meetings)
+        row = self.model.row_of(current) if current is not None else -1
+        self._update_database_label()
+        if self.model.rowCount() == 0:
+            self.meeting_view.show_message(
+                t(
+                    "Cette base ne contient encore aucune séance.",
+                    "This database holds no session yet.",
+                )
+            )
+            self._update_counts()
+            return
+        self.select_row(max(row, 0))
+
+    def choose_database(self) -> None:
+        """Ask for a database file and open it."""
+        # The demo lives in a throw-away temporary folder: nothing worth browsing there.
+        start = str(Path.home() if self._is_demo else self._db.path.parent)
+        filters = t(
+            "Bases Alliance (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)",
+            "Alliance databases (*.sqlite3 *.sqlite *.db);;All files (*)",
+        )
+        name, _filter = QFileDialog.getOpenFileName(
+            self, t("Ouvrir une base", "Open a database"), start, filters
+        )
+        if name:
+            self.open_database_file(Path(name))
+
+    def open_database_file(self, path: Path) -> bool:
+        """Show the database in ``path`` instead of the current one; False if refused."""
+        try:
+            new = self._open_db(path)
+        except KnownError as exc:
+            self._warn(str(exc))
+            return False
+        old, self._db = self._db, new
+        self._is_demo = False
+        old.close()
+        self.model.set_meetings([])
+        self.reload()
+        self.database_changed.emit(new)
+        return True
+
+    def _update_database_label(self) -> None:
+        path = self._db.path
+        if self._is_demo:
+            self.database_label.setText(t("Base de démonstration", "Demo database"))
+        else:
+            self.database_label.setText(t(f"Base : {path.name}", f"Database: {path.name}"))
+        self.database_label.setToolTip(str(path))
+
+    # --- the selected session ---------------------------------------------------------
+
+    def current_meeting_id(self) -> uuid.UUID | None:
+        """The id of the selected session, if any."""
+        m = self.model.meeting(self.list_view.currentIndex().row())
+        return m.id if m is not None else None
+
+    def select_row(self, row: int) -> None:
+        """Select the session on ``row`` (and show it)."""
+        index = self.model.index(row, 0)
+        if not index.isValid():
+            return
+        self.list_view.setCurrentIndex(index)
+        self.list_view.scrollTo(index)
+        # setCurrentIndex does not signal when the row is already current (after a reload).
+        if self.meeting_view.detail is None or self.meeting_view.detail.summary.id != (
+            self.current_meeting_id()
+        ):
+            self._show_row(row)
+
+    def _step(self, delta: int) -> None:
+        row = self.list_view.currentIndex().row()
+        self.select_row(min(max(row + delta, 0), self.model.rowCount() - 1))
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_row(current.row())
+
+    def _show_row(self, row: int) -> None:
+        summary = self.model.meeting(row)
+        if summary is None:
+            return
+        try:
+            detail = meeting_detail(self._db, summary.id)
+        except KnownError as exc:
+            self._warn(str(exc))
+            return
+        if detail is None:
+            self.meeting_view.show_message(
+                t(
+                    "Cette séance n’existe plus : elle a été supprimée entre-temps.",
+                    "This session no longer exists: it was deleted meanwhile.",
+                )
+            )
+        else:
+            self.meeting_view.show_meeting(detail)
+            self.meeting_shown.emit(summary.id)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        parts = [_count(self.model.rowCount(), ("séance", "séances"), ("session", "sessions"))]
+        detail = self.meeting_view.detail
+        if detail is not None:
+            parts.append(
+                _count(detail.summary.present, ("présent", "présents"), ("present", "present"))
+            )
+            parts.append(_count(len(detail.points), ("point", "points"), ("point", "points")))
+            if detail.notes:
+                parts.append(
+                    _count(
+                        len(detail.notes),
+                        ("note d’écoute", "notes d’écoute"),
+                        ("listening note", "listening notes"),
+                    )
+                )
+        self.count_label.setText(" · ".join(parts))
+
+    # --- other actions ----------------------------------------------------------------
+
+    def choose_language(self, code: str) -> None:
+        """Remember the interface language; it applies at the next start."""
+        self._settings.set_text(LANGUAGE_KEY, code)
+        if code != language():
+            self.statusBar().showMessage(
+                t(
+                    "La langue choisie s’appliquera au prochain démarrage.",
+                    "The chosen language will apply at the next start.",
+                ),
+                8000,
+            )
+
+    def about_text(self) -> str:
+        """The body of the « À propos » box (rich text, paths escaped)."""
+        return (
+            f"<p><b>{html.escape(APP_NAME)}</b> {html.escape(__version__)}</p>"
+            + "<p>"
+            + t(
+                "L’outil hors ligne des animateurs de l’Alliance pour la transition "
+                "écologique et solidaire de Clermont-Ferrand.",
+                "The offline tool of the facilitators of Clermont-Ferrand's Alliance for "
+                "the ecological and fair transition.",
+            )
+            + "</p><p>"
+            + t("Dossier des données : ", "Data folder: ")
+            + f"{html.escape(str(self._data_dir))}<br/>"
+            + t("Base ouverte : ", "Open database: ")
+            + f"{html.escape(str(self._db.path))}</p>"
+        )
+
+    def show_about(self) -> None:
+        """Show the version, the data folder and the open database."""
+        QMessageBox.about(self, t(f"À propos d’{APP_NAME}", f"About {APP_NAME}"), self.about_text())
+
+    def _warn(self, message: str) -> None:
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window's size and layout for next time."""
+        self._settings.set_data(GEOMETRY_KEY, bytes(self.saveGeometry().data()))
+        self._settings.set_data(SPLITTER_KEY, bytes(self.splitter.saveState().data()))
+        super().closeEvent(event)
