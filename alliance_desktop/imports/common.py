@@ -55,7 +55,7 @@ def parse_number(text: str) -> float | None:
     """A number written the French way or the English way; None if it is not one.
 
     « 1 234,5 », "1234.5", "1.234,5", "1,234.5", "−3" and "12,5 %" are all read; "n.d.",
-    "NaN", "inf" and "1,2,3,4" are not.
+    "NaN" and "inf" are not. Several commas, or several dots, can only group thousands.
     """
     s = _GROUPING.sub("", text.strip()).replace("\u2212", "-").removesuffix("%")
     if not s:
@@ -129,10 +129,16 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    """One data row: its line (CSV) or row number (Excel), and its cells by column key."""
+    """One data row: its line (CSV) or row number (Excel), and its cells by column key.
+
+    ``overflow`` holds the non-empty cells of a comma-separated line beyond the last
+    header: the sign of a decimal comma left unquoted (« 1,5 » read as two cells), which
+    would otherwise import a wrong value silently.
+    """
 
     line: int
     cells: dict[str, str]
+    overflow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,15 +219,18 @@ def _expected(columns: Sequence[Column], required: Sequence[Sequence[str]]) -> s
     return ", ".join(" / ".join(f"« {header[k]} »" for k in group) for group in required)
 
 
-def _rows(data: Sequence[Sequence[str]], header: _Header, first_line: int) -> tuple[Row, ...]:
+def _rows(
+    data: Sequence[Sequence[str]], header: _Header, first_line: int, width: int | None = None
+) -> tuple[Row, ...]:
     out = []
     for i, cells in enumerate(data, start=first_line):
         values = {
             key: cells[j].strip() if j < len(cells) else "" for j, key in header.columns.items()
         }
+        overflow = tuple(c.strip() for c in cells[width:] if c.strip()) if width else ()
         # Blank lines and rows left with only formatting are not data.
-        if any(values.values()):
-            out.append(Row(i, values))
+        if any(values.values()) or overflow:
+            out.append(Row(i, values, overflow))
     return tuple(out)
 
 
@@ -340,7 +349,12 @@ def _read_csv(
             header_line=header.index + 1,
             headers={k: parsed[header.index][j].strip() for j, k in header.columns.items()},
             ignored=header.ignored,
-            rows=_rows(data, header, first_line=header.index + 2),
+            rows=_rows(
+                data,
+                header,
+                header.index + 2,
+                len(parsed[header.index]) if sep == "," else None,
+            ),
         )
     raise ImportFileError(
         t(

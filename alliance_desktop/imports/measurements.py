@@ -271,6 +271,17 @@ def _check_row(row: Row, names: _Names) -> _Candidate | list[str]:
     """The row's resolved values, or every problem found in it."""
     cells = row.cells
     problems: list[str] = []
+    if row.overflow:
+        extra = " ; ".join(f"« {c} »" for c in row.overflow)
+        problems.append(
+            t(
+                f"plus de cellules que d'en-têtes ({extra}) : une virgule décimale dans un "
+                "fichier séparé par des virgules ? Mettez la valeur entre guillemets ou "
+                "séparez par des points-virgules",
+                f"more cells than headers ({extra}): a decimal comma in a comma-separated "
+                "file? Quote the value or separate with semicolons",
+            )
+        )
     ind: IndicatorRef | None = None
     name = cells.get("indicator", "")
     if not name:
@@ -436,7 +447,17 @@ def plan_import(db: Database, path: Path) -> ImportPlan:
         ImportFileError: the file cannot be read or holds no recognisable table.
     """
     table = read_measurements(path)
-    return validate(table, load_catalogue(db))
+    catalogue = load_catalogue(db)
+    if not catalogue.indicators:
+        raise ImportFileError(
+            t(
+                "La base n'a encore aucun indicateur : créez les indicateurs avant d'importer "
+                "leurs mesures.",
+                "The database has no indicator yet: create the indicators before importing "
+                "their measurements.",
+            )
+        )
+    return validate(table, catalogue)
 
 
 # --- applying -------------------------------------------------------------------------

@@ -415,6 +415,26 @@ def test_breakdown_keys(
         assert reason is not None and reasons(plan)[2].startswith(reason)
 
 
+def test_unquoted_decimal_comma_in_a_comma_separated_file(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "virgules.csv"
+    path.write_text(
+        f'Indicateur,Année,Valeur\n{LAND},2020,40\n{LAND},2021,41,5\n{LAND},2022,"42,5"\n',
+        encoding="utf-8",
+    )
+    plan = plan_import(db, path)
+    assert [(r.year, r.value) for r in plan.accepted] == [(2020, 40.0), (2022, 42.5)]
+    assert reasons(plan)[3].startswith("plus de cellules que d'en-têtes (« 5 »)")
+
+
+def test_a_database_without_indicators(tmp_path: Path, home: Path) -> None:
+    db = open_database(tmp_path / "vide.sqlite3")
+    try:
+        with pytest.raises(ImportFileError, match="aucun indicateur"):
+            plan_rows(db, tmp_path, [[LAND, "2020", "40"]])
+    finally:
+        db.close()
+
+
 def test_headers_on_a_later_line_and_blank_lines(db: Database, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "export.csv",
