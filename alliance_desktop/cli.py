@@ -144,6 +144,34 @@ def cmd_import(args: argparse.Namespace) -> int:
     raise AssertionError(f"import kind {args.kind!r} has no handler")
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the minutes, the summary, the yearly report or a table from the database."""
+    from alliance_desktop.exports import api
+
+    out = Path(args.output)
+    if args.what == "table":
+        written = api.export_table(
+            args.table,
+            _db_path(args),
+            out,
+            fmt=args.format,
+            session=args.session,
+            year=args.year,
+        )
+    else:
+        template = Path(args.template) if args.template else None
+        written = api.export_document(
+            args.what,
+            _db_path(args),
+            out,
+            session=getattr(args, "session", None),
+            year=getattr(args, "year", None),
+            template=template,
+        )
+    print(t(f"Fichier écrit : {written}", f"File written: {written}"))
+    return 0
+
+
 # Each entry: (name, handler, function adding the command's own arguments, help fr, help en).
 Registrar = Callable[[argparse.ArgumentParser], None]
 
@@ -194,6 +222,77 @@ def _args_import(p: argparse.ArgumentParser) -> None:
     m.set_defaults(usage_error=m.error)
 
 
+def _args_export(p: argparse.ArgumentParser) -> None:
+    # One sub-parser per document, so that each asks for exactly what it needs.
+    what = p.add_subparsers(dest="what", metavar="DOCUMENT", required=True, parser_class=_Parser)
+
+    def common(sub: argparse.ArgumentParser, template: bool = True) -> None:
+        sub.add_argument(
+            "-o",
+            "--output",
+            metavar="FICHIER",
+            required=True,
+            help=t("fichier à écrire", "file to write"),
+        )
+        # SUPPRESS keeps a --db given before the command from being reset to None.
+        sub.add_argument(
+            "--db",
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help=t("fichier de base de données à utiliser", "database file to use"),
+        )
+        if template:
+            sub.add_argument(
+                "--template",
+                metavar="MODELE",
+                help=t(
+                    "modèle Word (.docx/.dotx) dont reprendre les styles",
+                    "Word template (.docx/.dotx) to take the styles from",
+                ),
+            )
+
+    session_help = t(
+        "la séance : sa date (29/05/2024 ou 2024-05-29) ou son numéro",
+        "the session: its date (2024-05-29 or 29/05/2024) or its number",
+    )
+    for name, help_fr, help_en in (
+        ("minutes", "compte-rendu de la séance (.docx)", "session minutes (.docx)"),
+        ("summary", "synthèse d'une page (.docx)", "one-page summary (.docx)"),
+    ):
+        sub = what.add_parser(name, help=t(help_fr, help_en), description=t(help_fr, help_en))
+        sub.add_argument("--session", metavar="DATE|NUMERO", required=True, help=session_help)
+        common(sub)
+    sub = what.add_parser(
+        "report",
+        help=t("rapport d'étape de l'année (.docx)", "yearly progress report (.docx)"),
+        description=t("Rapport d'étape de l'année (.docx).", "Yearly progress report (.docx)."),
+    )
+    sub.add_argument("--year", metavar="AAAA", type=int, required=True, help=t("année", "year"))
+    common(sub)
+    sub = what.add_parser(
+        "table",
+        help=t("table pour tableur (.csv, .xlsx)", "table for spreadsheets (.csv, .xlsx)"),
+        description=t(
+            "Une table pour tableur : attendance (présences), points, notes, indicators "
+            "(indicateurs et objectifs) ou measurements (mesures).",
+            "A table for spreadsheets: attendance, points, notes, indicators or measurements.",
+        ),
+    )
+    sub.add_argument(
+        "table",
+        metavar="TABLE",
+        help="attendance | points | notes | indicators | measurements",
+    )
+    sub.add_argument(
+        "--format",
+        metavar="csv|xlsx",
+        help=t("format (par défaut : l'extension du fichier)", "format (default: file extension)"),
+    )
+    sub.add_argument("--session", metavar="DATE|NUMERO", help=session_help)
+    sub.add_argument("--year", metavar="AAAA", type=int, help=t("année", "year"))
+    common(sub, template=False)
+
+
 COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
     (
         "demo",
@@ -215,6 +314,13 @@ COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
         _args_import,
         "importer un fichier CSV ou Excel (mesures)",
         "import a CSV or Excel file (measurements)",
+    ),
+    (
+        "export",
+        cmd_export,
+        _args_export,
+        "exporter un compte-rendu, une synthèse, le rapport d'étape ou une table",
+        "export minutes, a summary, the yearly report or a table",
     ),
 ]
 

@@ -171,19 +171,13 @@ class _Calendar:
                 select(Attendance.meeting_id, func.count())
                 .where(Attendance.status == e.AttendanceStatus.PRESENT)
                 .group_by(Attendance.meeting_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
-        rows = (
-            s.execute(
-                select(Meeting, ThemeRow.code, StageRow.code)
-                .outerjoin(ThemeRow, Meeting.theme_id == ThemeRow.id)
-                .outerjoin(StageRow, Meeting.stage_id == StageRow.id)
-            )
-            .tuples()
-            .all()
-        )
+        rows = s.execute(
+            select(Meeting, ThemeRow.code, StageRow.code)
+            .outerjoin(ThemeRow, Meeting.theme_id == ThemeRow.id)
+            .outerjoin(StageRow, Meeting.stage_id == StageRow.id)
+        ).all()
         infos = [
             SessionInfo(
                 id=m.id,
@@ -235,7 +229,7 @@ def _objective_item(o: Objective, ind: Indicator) -> ObjectiveItem:
 
 def _indicators(s: Session, up_to: dt.date | None = None) -> list[IndicatorItem]:
     with_data = set(s.scalars(select(Measurement.indicator_id).distinct()))
-    adopted_on = dict(s.execute(select(Meeting.id, Meeting.date)).tuples().all())
+    adopted_on = dict(s.execute(select(Meeting.id, Meeting.date)).all())
     rows = s.scalars(
         select(Indicator)
         .options(joinedload(Indicator.theme), selectinload(Indicator.objectives))
@@ -358,18 +352,14 @@ def _photos(s: Session, meeting_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, lis
     out: dict[uuid.UUID, list[Photo]] = defaultdict(list)
     if not meeting_ids:
         return out
-    rows = (
-        s.execute(
-            select(Attachment.meeting_id, Attachment.filename, Attachment.caption, Attachment.data)
-            .where(
-                Attachment.meeting_id.in_(meeting_ids),
-                Attachment.media_type.like("image/%"),
-            )
-            .order_by(Attachment.position)
+    rows = s.execute(
+        select(Attachment.meeting_id, Attachment.filename, Attachment.caption, Attachment.data)
+        .where(
+            Attachment.meeting_id.in_(meeting_ids),
+            Attachment.media_type.like("image/%"),
         )
-        .tuples()
-        .all()
-    )
+        .order_by(Attachment.position)
+    ).all()
     for meeting_id, filename, caption, data in rows:
         out[meeting_id].append(Photo(filename=filename, caption=caption, data=data))
     return out
@@ -615,63 +605,51 @@ def _meeting_order() -> tuple[InstrumentedAttribute[dt.date], InstrumentedAttrib
 def attendance_rows(db: Database, flt: Filter) -> list[tuple[SessionColumns, Attendance]]:
     """One row per invited person and session; the caller applies the consent rule."""
     with db.read() as s:
-        rows = (
-            s.execute(
-                select(Attendance, Meeting)
-                .join(Meeting, Attendance.meeting_id == Meeting.id)
-                .where(*flt.where())
-                .options(
-                    joinedload(Attendance.person).joinedload(Person.organisation),
-                    joinedload(Attendance.organisation),
-                    joinedload(Meeting.theme),
-                    joinedload(Meeting.stage),
-                )
-                .order_by(*_meeting_order())
+        rows = s.execute(
+            select(Attendance, Meeting)
+            .join(Meeting, Attendance.meeting_id == Meeting.id)
+            .where(*flt.where())
+            .options(
+                joinedload(Attendance.person).joinedload(Person.organisation),
+                joinedload(Attendance.organisation),
+                joinedload(Meeting.theme),
+                joinedload(Meeting.stage),
             )
-            .tuples()
-            .all()
-        )
+            .order_by(*_meeting_order())
+        ).all()
         return [(_session_columns(m), a) for a, m in rows]
 
 
 def point_rows(db: Database, flt: Filter) -> list[tuple[SessionColumns, Point]]:
     """Every point of the boards, in session then board order."""
     with db.read() as s:
-        rows = (
-            s.execute(
-                select(Point, Meeting)
-                .join(Meeting, Point.meeting_id == Meeting.id)
-                .where(*flt.where())
-                .options(joinedload(Meeting.theme), joinedload(Meeting.stage))
-                .order_by(*_meeting_order(), Point.position)
-            )
-            .tuples()
-            .all()
-        )
+        rows = s.execute(
+            select(Point, Meeting)
+            .join(Meeting, Point.meeting_id == Meeting.id)
+            .where(*flt.where())
+            .options(joinedload(Meeting.theme), joinedload(Meeting.stage))
+            .order_by(*_meeting_order(), Point.position)
+        ).all()
         return [(_session_columns(m), p) for p, m in rows]
 
 
 def note_rows(db: Database, flt: Filter) -> list[tuple[SessionColumns, ListeningNote]]:
     """Every listening note (the signer is never exported)."""
     with db.read() as s:
-        rows = (
-            s.execute(
-                select(ListeningNote, Meeting)
-                .join(Meeting, ListeningNote.meeting_id == Meeting.id)
-                .where(*flt.where())
-                .options(joinedload(Meeting.theme), joinedload(Meeting.stage))
-                .order_by(*_meeting_order(), ListeningNote.position)
-            )
-            .tuples()
-            .all()
-        )
+        rows = s.execute(
+            select(ListeningNote, Meeting)
+            .join(Meeting, ListeningNote.meeting_id == Meeting.id)
+            .where(*flt.where())
+            .options(joinedload(Meeting.theme), joinedload(Meeting.stage))
+            .order_by(*_meeting_order(), ListeningNote.position)
+        ).all()
         return [(_session_columns(m), n) for n, m in rows]
 
 
 def indicator_items(db: Database) -> tuple[list[IndicatorItem], dict[uuid.UUID, dt.date]]:
     """All indicators with their objectives, and each session's date by id."""
     with db.read() as s:
-        dates = dict(s.execute(select(Meeting.id, Meeting.date)).tuples().all())
+        dates = dict(s.execute(select(Meeting.id, Meeting.date)).all())
         return _indicators(s), dates
 
 
@@ -692,22 +670,18 @@ class MeasurementRow:
 def measurement_rows(db: Database) -> list[MeasurementRow]:
     """Every recorded value, by theme, indicator, breakdown and year."""
     with db.read() as s:
-        rows = (
-            s.execute(
-                select(Measurement, Indicator, ThemeRow.code)
-                .join(Indicator, Measurement.indicator_id == Indicator.id)
-                .join(ThemeRow, Indicator.theme_id == ThemeRow.id)
-                .order_by(
-                    ThemeRow.position,
-                    Indicator.position,
-                    Indicator.name,
-                    Measurement.breakdown_key,
-                    Measurement.year,
-                )
+        rows = s.execute(
+            select(Measurement, Indicator, ThemeRow.code)
+            .join(Indicator, Measurement.indicator_id == Indicator.id)
+            .join(ThemeRow, Indicator.theme_id == ThemeRow.id)
+            .order_by(
+                ThemeRow.position,
+                Indicator.position,
+                Indicator.name,
+                Measurement.breakdown_key,
+                Measurement.year,
             )
-            .tuples()
-            .all()
-        )
+        ).all()
         return [
             MeasurementRow(
                 theme=theme,

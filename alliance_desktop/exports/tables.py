@@ -247,7 +247,18 @@ def build_table(db: Database, name: str, flt: q.Filter | None = None) -> Table:
     return builder(db, flt or q.Filter())
 
 
-def dataframe(table: Table) -> pd.DataFrame:
+# Excel refuses longer cells; a cut must show, so the reader knows to look elsewhere.
+EXCEL_CELL_LIMIT: Final = 32_767
+
+
+def _cut(text: str, limit: int | None) -> str:
+    if limit is None or len(text) <= limit:
+        return text
+    mark = t(" […] (texte tronqué : limite d'Excel)", " […] (text cut: Excel's limit)")
+    return text[: limit - len(mark)] + mark
+
+
+def dataframe(table: Table, cell_limit: int | None = None) -> pd.DataFrame:
     """The table as a typed DataFrame, text cells cleaned and defused."""
     import pandas as pd  # a second of import time: only when a table is written
 
@@ -257,7 +268,8 @@ def dataframe(table: Table) -> pd.DataFrame:
         values = [row[j] for row in table.rows]
         if kind == "text":
             data[name] = pd.Series(
-                [spreadsheet_cell(v) if v is not None else "" for v in values], dtype=object
+                [_cut(spreadsheet_cell(v), cell_limit) if v is not None else "" for v in values],
+                dtype=object,
             )
         elif kind == "int":
             data[name] = pd.Series(values, dtype="Int64")
@@ -283,7 +295,7 @@ def xlsx_bytes(table: Table) -> bytes:
 
     out = io.BytesIO()
     sheet = table.name[:31]
-    df = dataframe(table)
+    df = dataframe(table, EXCEL_CELL_LIMIT)
     with pd.ExcelWriter(
         out, engine="openpyxl", date_format="DD/MM/YYYY", datetime_format="DD/MM/YYYY"
     ) as writer:

@@ -89,8 +89,11 @@ def paragraphs(text: object) -> list[str]:
 
 def spreadsheet_cell(value: object) -> str:
     """A text cell a spreadsheet will show as text, never evaluate as a formula."""
-    s = clean(value)
-    if s.startswith(_FORMULA_START):
+    raw = value if isinstance(value, str) else str(value)
+    s = clean(raw)
+    # Check before and after cleaning: a CR becomes a newline, and a stripped control
+    # character may have hidden an « = ».
+    if raw.startswith(_FORMULA_START) or s.startswith(_FORMULA_START):
         return "'" + s
     return s
 
