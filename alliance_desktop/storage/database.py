@@ -11,24 +11,26 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from alliance_desktop.core.errors import DatabaseError, NewerSchemaError
 from alliance_desktop.core.i18n import t
-from alliance_desktop.storage import reference
 from alliance_desktop.storage.errors import translate_error
-from alliance_desktop.storage.models import Base
+
+# The ORM (sqlalchemy.orm and the mapped models) costs about a third of the start-up
+# time; opening a file and listing its sessions need neither, so they load on first use.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # "ALDk": marks a file as ours, so that another program's SQLite file is refused.
 APPLICATION_ID = 0x414C446B
 # The newest schema this version knows; tests check it matches the migrations' head.
-SCHEMA_HEAD = "0002_search"
-KNOWN_REVISIONS = ("0001_initial", "0002_search")
+SCHEMA_HEAD = "0003_sync"
+KNOWN_REVISIONS = ("0001_initial", "0002_search", "0003_sync")
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,17 @@ class Database:
         """Wrap an engine already set up by :func:`open_database`."""
         self.path = path
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._factory: sessionmaker[Session] | None = None
+
+    @property
+    def _sessions(self) -> sessionmaker[Session]:
+        if self._factory is None:
+            from sqlalchemy.orm import sessionmaker
+
+            import alliance_desktop.storage.models  # noqa: F401  (maps the classes)
+
+            self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        return self._factory
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -272,6 +284,11 @@ class Database:
 
 def _create(path: Path) -> Database:
     engine = make_engine(path)
+    # The sharing engine's tables belong to the same metadata: register them first.
+    import alliance_desktop.storage.sync_models  # noqa: F401
+    from alliance_desktop.storage import reference
+    from alliance_desktop.storage.models import Base
+
     try:
         with engine.begin() as con:
             Base.metadata.create_all(con)
@@ -316,18 +333,18 @@ def open_database(path: Path, *, create: bool = True, backup_dir: Path | None = 
     if not state.tables:
         # A valid but empty SQLite file (e.g. made by `sqlite3 x.db ""`): start it afresh.
         return _create(path)
-    if state.revision != SCHEMA_HEAD:
-        from alliance_desktop.storage import backup, migrations
-
-        target = backup.backup_file(path, backup_dir, reason=f"avant-migration-{state.revision}")
-        migrations.upgrade(path)
-        del target
     engine = make_engine(path)
     db = Database(path, engine)
-    try:
-        with db.session() as s:
-            reference.ensure(s)
-    except DatabaseError:
-        engine.dispose()
-        raise
+    if state.revision != SCHEMA_HEAD:
+        from alliance_desktop.storage import backup, migrations, reference
+
+        backup.backup_file(path, backup_dir, reason=f"avant-migration-{state.revision}")
+        migrations.upgrade(path)
+        # A newer version may bring reference rows (a theme) with its migration.
+        try:
+            with db.session() as s:
+                reference.ensure(s)
+        except DatabaseError:
+            engine.dispose()
+            raise
     return db
