@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 # Qt-free parts of the window, loaded before PySide6 for the reason given above.
 import alliance_desktop.services.meetings
 import alliance_desktop.ui.meeting_html  # noqa: F401
-from alliance_desktop import APP_ID, APP_NAME, ORG_NAME, __version__
+from alliance_desktop import APP_ID, APP_NAME, ORG_NAME
 from alliance_desktop.core import paths
 from alliance_desktop.core.errors import DatabaseError, KnownError
 from alliance_desktop.core.i18n import SUPPORTED, set_language, t
@@ -85,7 +85,6 @@ def make_application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
     app.setOrganizationName(ORG_NAME)
     QGuiApplication.setDesktopFileName(APP_ID)
     icon = paths.resources_dir() / "icons" / ICON_FILE

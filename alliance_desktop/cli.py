@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from alliance_desktop import __version__
+from alliance_desktop import version
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import set_language, t
 from alliance_desktop.core.paths import default_database
@@ -25,6 +25,14 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, t(f"Erreur d'utilisation : {message}\n", f"Usage error: {message}\n"))
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the package metadata only when asked (start-up time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        print(f"{parser.prog} {version()}")
+        parser.exit(0)
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -335,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Alliance Desktop: the Alliance's workshops. With no command, opens the window.",
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help=t("version", "version"))
     _add_db(parser)
     parser.add_argument(
         "--demo",

@@ -7,17 +7,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
 from alliance_desktop.core import enums as e
 from alliance_desktop.storage.database import Database
-from alliance_desktop.storage.models import (
-    Attendance,
-    Meeting,
-    StageRow,
-    ThemeRow,
-)
+from alliance_desktop.storage.listing import detail_rows, meeting_rows
 
 
 @dataclass(frozen=True)
@@ -65,101 +57,60 @@ class MeetingDetail:
 
 def list_meetings(db: Database, year: int | None = None) -> list[MeetingSummary]:
     """Sessions, newest first, with the number of people present."""
-    present = (
-        select(Attendance.meeting_id, func.count().label("n"))
-        .where(Attendance.status == e.AttendanceStatus.PRESENT)
-        .group_by(Attendance.meeting_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Meeting.id,
-            Meeting.number,
-            Meeting.date,
-            Meeting.title,
-            Meeting.kind,
-            ThemeRow.code,
-            StageRow.code,
-            Meeting.status,
-            func.coalesce(present.c.n, 0),
+    return [
+        MeetingSummary(
+            mid,
+            number,
+            date,
+            title,
+            e.SessionKind(kind),
+            e.Theme(theme) if theme else None,
+            e.Stage(stage) if stage else None,
+            e.SessionStatus(status),
+            present,
         )
-        .outerjoin(ThemeRow, Meeting.theme_id == ThemeRow.id)
-        .outerjoin(StageRow, Meeting.stage_id == StageRow.id)
-        .outerjoin(present, present.c.meeting_id == Meeting.id)
-        .order_by(Meeting.date.desc(), Meeting.number.desc())
-    )
-    if year is not None:
-        stmt = stmt.where(
-            Meeting.date >= dt.date(year, 1, 1), Meeting.date <= dt.date(year, 12, 31)
+        for mid, number, date, title, kind, theme, stage, status, present in meeting_rows(
+            db.engine, year
         )
-    with db.read() as s:
-        return [MeetingSummary(*row) for row in s.execute(stmt)]
-
-
-def _contributor_name(c: object) -> str:
-    from alliance_desktop.storage.models import Contributor
-
-    assert isinstance(c, Contributor)
-    if c.label:
-        return c.label
-    if c.person is not None:
-        return c.person.full_name
-    if c.organisation is not None:
-        return c.organisation.display_name
-    return ""
+    ]
 
 
 def meeting_detail(db: Database, meeting_id: uuid.UUID) -> MeetingDetail | None:
     """The content of one session, or None if it does not exist (deleted meanwhile)."""
-    with db.read() as s:
-        m = s.scalar(
-            select(Meeting)
-            .where(Meeting.id == meeting_id)
-            .options(
-                selectinload(Meeting.points),
-                selectinload(Meeting.notes),
-                selectinload(Meeting.levers),
-                selectinload(Meeting.harvest_items),
-                selectinload(Meeting.attendances).selectinload(Attendance.organisation),
-                selectinload(Meeting.contributors),
-            )
-        )
-        if m is None:
-            return None
-        present = [a for a in m.attendances if a.status == e.AttendanceStatus.PRESENT]
-        summary = MeetingSummary(
-            m.id,
-            m.number,
-            m.date,
-            m.title,
-            m.kind,
-            m.theme.code if m.theme else None,
-            m.stage.code if m.stage else None,
-            m.status,
-            len(present),
-        )
-        from alliance_desktop.storage.models import Objective
-
-        objectives = [
-            (o.indicator.name, o.wording or "")
-            for o in s.scalars(select(Objective).where(Objective.agreed_in_id == m.id))
-        ]
-        return MeetingDetail(
-            summary=summary,
-            start_time=m.start_time,
-            planned_end=m.planned_end,
-            location=m.location,
-            background=m.background,
-            contributors=[(c.role, _contributor_name(c)) for c in m.contributors],
-            attendance_by_role=Counter(a.role for a in present),
-            attendance_by_org=Counter(
-                a.organisation.display_name if a.organisation else "—" for a in present
-            ),
-            points=[PointView(p.id, p.kind, p.text) for p in m.points],
-            notes=[n.text for n in m.notes],
-            levers=[(lv.heading, lv.text) for lv in m.levers],
-            harvest=[
-                (h.theme.code if h.theme else None, h.column, h.text) for h in m.harvest_items
-            ],
-            objectives=objectives,
-        )
+    raw = detail_rows(db.engine, meeting_id)
+    if raw is None:
+        return None
+    m = raw.meeting
+    present = [(role, org) for role, status, org in raw.attendance if status == "present"]
+    summary = MeetingSummary(
+        meeting_id,
+        m["number"],
+        m["date"],
+        m["title"],
+        e.SessionKind(m["kind"]),
+        e.Theme(m["theme"]) if m["theme"] else None,
+        e.Stage(m["stage"]) if m["stage"] else None,
+        e.SessionStatus(m["status"]),
+        len(present),
+    )
+    harvest: list[tuple[e.Theme | None, e.HarvestColumn, str]] = []
+    for theme, column, text, partner in raw.harvest:
+        col = e.HarvestColumn(column)
+        if partner and col is e.HarvestColumn.PARTNER_ACTIONS:
+            text = f"{partner}\u00a0: {text}"
+        harvest.append((e.Theme(theme) if theme else None, col, text))
+    return MeetingDetail(
+        summary=summary,
+        start_time=m["start_time"],
+        planned_end=m["planned_end"],
+        location=m["location"],
+        background=m["background"],
+        contributors=[(e.ContributorRole(role), name) for role, name in raw.contributors],
+        attendance_by_role=Counter(e.Role(role) for role, _org in present),
+        attendance_by_org=Counter(org or "—" for _role, org in present),
+        points=[PointView(pid, e.PointKind(kind), text) for pid, kind, text in raw.points],
+        notes=list(raw.notes),
+        levers=list(raw.levers),
+        harvest=harvest,
+        objectives=list(raw.objectives),
+    )

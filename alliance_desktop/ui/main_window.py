@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_desktop import APP_NAME, __version__
+from alliance_desktop import APP_NAME, version
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import language, t
 from alliance_desktop.services.meetings import list_meetings, meeting_detail
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
     def about_text(self) -> str:
         """The body of the « À propos » box (rich text, paths escaped)."""
         return (
-            f"<p><b>{html.escape(APP_NAME)}</b> {html.escape(__version__)}</p>"
+            f"<p><b>{html.escape(APP_NAME)}</b> {html.escape(version())}</p>"
             + "<p>"
             + t(
                 "L’outil hors ligne des animateurs de l’Alliance pour la transition "
