@@ -141,9 +141,7 @@ def histories(draw: st.DrawFn) -> list[Change]:
 
 @settings(max_examples=200, deadline=None)
 @given(histories(), st.randoms(use_true_random=False))
-def test_outcome_does_not_depend_on_order_or_duplicates(
-    changes: list[Change], rnd: object
-) -> None:
+def test_outcome_does_not_depend_on_order_or_duplicates(changes: list[Change], rnd: object) -> None:
     import random
 
     assert isinstance(rnd, random.Random)
