@@ -167,5 +167,6 @@ def line_chart(series: Series, lang: str = "fr") -> bytes:
 
 def _png(img: Image.Image) -> bytes:
     out = io.BytesIO()
-    img.save(out, "PNG", optimize=False)
+    # Flat colours compress well even at the fastest level; a report may hold 200 charts.
+    img.save(out, "PNG", compress_level=1)
     return out.getvalue()

@@ -116,6 +116,8 @@ class Writer:
         for level in range(4):
             self._ensure_heading(level)
         self._table_style = self.style(tpl.TABLE_STYLE, "Table Grid", kind=WD_STYLE_TYPE.TABLE)
+        default = self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._default_style_id = default.style_id if default is not None else None
         self.skipped_images = 0
 
     # --- styles -----------------------------------------------------------------------
@@ -147,6 +149,16 @@ class Writer:
             ppr = style.element.get_or_add_pPr()
             ppr.append(parse_xml(f'<w:outlineLvl {_W} w:val="{level - 1}"/>'))
         self._styles[(name, WD_STYLE_TYPE.PARAGRAPH)] = style
+
+    def new_paragraph(self, style: Any | None = None) -> Any:
+        """An empty paragraph at the end of the body, in ``style``."""
+        p = self.doc.add_paragraph()
+        # Set the style id directly: python-docx's own ``style=`` compares the style with
+        # the default one by scanning every style of the template, once per paragraph,
+        # which was half the time of a long document.
+        if style is not None and style.style_id != self._default_style_id:
+            p._p.style = style.style_id
+        return p
 
     # --- text -------------------------------------------------------------------------
 
@@ -195,7 +207,7 @@ class Writer:
         align: WD_ALIGN_PARAGRAPH | None = None,
     ) -> Any:
         """One paragraph; line breaks inside ``value`` stay line breaks."""
-        p = self.doc.add_paragraph(style=style)
+        p = self.new_paragraph(style)
         if align is not None:
             p.alignment = align
         text = self.text(value)
@@ -205,7 +217,7 @@ class Writer:
 
     def rich(self, parts: Sequence[tuple[object, dict[str, Any]]], style: Any = None) -> Any:
         """One paragraph made of differently formatted parts."""
-        p = self.doc.add_paragraph(style=style)
+        p = self.new_paragraph(style)
         for value, fmt in parts:
             text = self.text(value)
             if text:
@@ -281,7 +293,7 @@ class Writer:
         nrows = len(rows) + (1 if header is not None else 0)
         table = self.doc.add_table(rows=nrows, cols=ncols)
         if self._table_style is not None:
-            table.style = self._table_style
+            table._tbl.tblPr.style = self._table_style.style_id
         else:
             _direct_borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -341,7 +353,7 @@ class Writer:
             )
             return False
         width = min(max_width_cm, max_height_cm * img.width / img.height)
-        p = self.doc.add_paragraph(style=self.style("Normal"))
+        p = self.new_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
         try:

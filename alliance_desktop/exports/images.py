@@ -55,15 +55,18 @@ def _open(data: bytes) -> Image.Image:
     return img
 
 
-def _decode(img: Image.Image, fast: bool) -> None:
+def _check(img: Image.Image) -> None:
+    """Read the whole file cheaply, so a truncated or corrupt one is refused, not inserted."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            if fast and img.format == "JPEG":
-                # Decoding at 1/8 scale still reads every byte, so a truncated or corrupt
-                # file is caught at a fraction of the cost of a full decode.
+            if img.format == "PNG":
+                # Checks every chunk's CRC and the final chunk without inflating pixels.
+                img.verify()
+            else:
+                # Decoding at 1/8 scale still reads every byte of the scan.
                 img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
-            img.load()
+                img.load()
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as exc:
             raise ImageRejected(
                 t("image endommagée ou tronquée", "damaged or truncated image")
@@ -80,7 +83,7 @@ def prepare(data: bytes) -> Prepared:
         ImageRejected: the image is empty, unreadable, damaged or too large.
     """
     img = _open(data)
-    orientation = img.getexif().get(_EXIF_ORIENTATION, 1)
+    orientation = _orientation(img)
     width, height = img.size
     fits = (
         img.format in ("JPEG", "PNG")
@@ -88,10 +91,28 @@ def prepare(data: bytes) -> Prepared:
         and orientation == 1
         and max(width, height) <= MAX_SIDE
     )
-    _decode(img, fast=fits)
     if fits:
+        _check(img)
         return Prepared(data, width, height)
-    return _normalise(img)
+    try:
+        return _normalise(img)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as exc:
+        raise ImageRejected(
+            t("image endommagée ou tronquée", "damaged or truncated image")
+        ) from exc
+
+
+def _orientation(img: Image.Image) -> int:
+    if img.format == "PNG":
+        # Pillow looks for a PNG's EXIF by decoding the whole image (the chunk may follow
+        # the pixels); a PNG from a camera is rare, so only an early eXIf chunk counts.
+        raw = img.info.get("exif")
+        if not raw:
+            return 1
+        exif = Image.Exif()
+        exif.load(raw)
+        return int(exif.get(_EXIF_ORIENTATION, 1))
+    return int(img.getexif().get(_EXIF_ORIENTATION, 1))
 
 
 def _normalise(img: Image.Image) -> Prepared:
