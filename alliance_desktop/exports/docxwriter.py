@@ -251,7 +251,10 @@ class Writer:
 
     def note(self, value: object) -> Any:
         """A visible remark from the application (an image left out, nothing recorded)."""
-        return self.paragraph(value, italic=True, colour=tpl.GREY)
+        p = self.paragraph(value, italic=True, colour=tpl.GREY)
+        # Notes often follow a table, which has no spacing of its own below.
+        p.paragraph_format.space_before = Pt(4)
+        return p
 
     def caption(self, value: object) -> Any:
         """A caption under a picture or a table."""

@@ -77,6 +77,7 @@ def render_minutes(minutes: Minutes, template: Path | None = None) -> Writer:
     sections.photos(doc, minutes.photos, 1)
     sections.carried_over(doc, minutes, 1)
     sections.stamp(doc, t("Compte-rendu", "Minutes"))
+    sections.attendance_annex(doc, minutes.attendance, 1)
     return doc
 
 

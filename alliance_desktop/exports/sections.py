@@ -55,7 +55,7 @@ def h_levers() -> str:
 
 
 def attendance(doc: Writer, att: AttendanceSummary, level: int) -> None:
-    """Who came: counts, roles, modes, and a table by organisation."""
+    """Who came, counted by organisation, by role and by mode; names go to the annex."""
     doc.heading(t("Participation", "Attendance"), level)
     if att.present == 0:
         doc.note(t("Aucune présence n'a été enregistrée.", "No attendance was recorded."))
@@ -77,6 +77,30 @@ def attendance(doc: Writer, att: AttendanceSummary, level: int) -> None:
     if att.by_mode:
         modes = ", ".join(f"{label(m)} ({n})" for m, n in att.by_mode)
         doc.labelled(t("Mode de participation", "Participation"), modes)
+    by_org = ", ".join(f"{o.organisation} ({o.count})" for o in att.organisations)
+    doc.labelled(t("Organisations représentées", "Organisations"), by_org)
+    if att.excused:
+        doc.labelled(t("Excusé·es", "Apologies"), ", ".join(att.excused))
+
+
+def attendance_annex(doc: Writer, att: AttendanceSummary, level: int) -> None:
+    """The list of participants by organisation; only consenting people are named.
+
+    At the end of the minutes: the members who did not come read the content first.
+    """
+    if att.present == 0:
+        return
+    annex = doc.heading(t("Annexe : liste des participant·es", "Annex: participants"), level)
+    annex.paragraph_format.page_break_before = True
+    doc.paragraph(
+        t(
+            "Seules les personnes qui l'ont accepté sont nommées ; les autres sont "
+            "comptées avec leur organisation.",
+            "Only people who agreed to it are named; the others are counted with their "
+            "organisation.",
+        ),
+        italic=True,
+    )
     rows = []
     for org in att.organisations:
         names = ", ".join(org.named)
@@ -96,16 +120,6 @@ def attendance(doc: Writer, att: AttendanceSummary, level: int) -> None:
         [7.0, 2.2, 7.8],
         bold_first_column=True,
     )
-    doc.note(
-        t(
-            "Seules les personnes qui l'ont accepté sont nommées ; les autres sont "
-            "comptées avec leur organisation.",
-            "Only people who agreed to it are named; the others are counted with their "
-            "organisation.",
-        )
-    )
-    if att.excused:
-        doc.labelled(t("Excusé·es", "Apologies"), ", ".join(att.excused))
 
 
 def background(doc: Writer, texts: Sequence[str], level: int) -> None:

@@ -31,6 +31,23 @@ def test_exif_orientation_is_applied() -> None:
     assert size_of(out.data) == (300, 400)
 
 
+@pytest.mark.parametrize(("turn", "orientation"), [(90, 6), (-90, 8), (180, 3)])
+def test_sideways_photo_comes_back_upright(turn: int, orientation: int) -> None:
+    # A red mark top-left in the scene; the camera stored the pixels turned, with a tag.
+    scene = Image.new("RGB", (400, 300), "white")
+    scene.paste((255, 0, 0), (0, 0, 60, 60))
+    stored = scene.rotate(turn, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", exif=exif.tobytes(), quality=95)
+    out = prepare(buf.getvalue())
+    with Image.open(io.BytesIO(out.data)) as img:
+        assert img.size == (400, 300)
+        r, g, b = img.convert("RGB").getpixel((20, 20))  # type: ignore[misc]
+        assert r > 200 and g < 80 and b < 80
+
+
 def test_transparent_png_becomes_rgb_png() -> None:
     out = prepare(png_rgba())
     assert out.data.startswith(b"\x89PNG")

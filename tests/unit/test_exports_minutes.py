@@ -75,8 +75,12 @@ def test_minutes_sections_are_real_headings(sample: Sample, tmp_path: Path) -> N
         "Grilles d'écoute active",
         "Facilitation graphique",
         "À reprendre lors de la prochaine séance",
+        "Annexe : liste des participant·es",
     ):
         assert expected in h1
+    # The content comes first; the list of names closes the minutes.
+    assert h1.index("Participation") < h1.index("Comprenons-nous bien…")
+    assert h1[-1] == "Annexe : liste des participant·es"
     h2 = [squash(t) for t in styled(document, "Heading 2")]
     assert "Ce qui fait consensus" in h2
     assert "Ce qui fait débat (dissensus)" in h2
@@ -136,6 +140,10 @@ def test_attendance_counts(sample: Sample, tmp_path: Path) -> None:
     text = squash(full_text(tmp_path / "cr.docx"))
     assert "3 personnes présentes, représentant 3 organisations." in text
     assert "bénévole (1)" in text and "temps professionnel (2)" in text
+    assert (
+        "Organisations représentées : Clermont Auvergne Métropole (1), Valtom (1), "
+        "À titre individuel (1)"
+    ) in text
     table = next(t for t in document.tables if squash(t.rows[0].cells[0].text) == "Organisation")
     rows = {squash(r.cells[0].text): (r.cells[1].text, r.cells[2].text) for r in table.rows[1:]}
     assert rows["Valtom"] == ("1", "—")
