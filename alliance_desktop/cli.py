@@ -180,6 +180,80 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shared_folder_error(exc: OSError) -> KnownError:
+    return KnownError(
+        t(
+            f"Le dossier partagé ou la base est inaccessible ({exc}) : rien n'a été perdu.",
+            f"The shared folder or the database cannot be reached ({exc}): nothing was lost.",
+        )
+    )
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Create, join or synchronise the shared workspace, then print the merge report."""
+    from alliance_desktop.services import sharing
+    from alliance_desktop.storage.database import open_database
+
+    db = open_database(_db_path(args))
+    try:
+        if args.author:
+            sharing.set_author(db, author=args.author)
+        report = sharing.sync(db, Path(args.shared))
+    except OSError as exc:
+        raise _shared_folder_error(exc) from exc
+    finally:
+        db.close()
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge a database file or a bundle received by other means (e-mail, conflict copy)."""
+    from alliance_desktop.services import sharing
+    from alliance_desktop.storage.database import open_database
+
+    db = open_database(_db_path(args), create=False)
+    try:
+        report = sharing.merge_file(db, Path(args.file))
+    except OSError as exc:
+        raise _shared_folder_error(exc) from exc
+    finally:
+        db.close()
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Take a verified backup of the database now."""
+    from alliance_desktop.services import sharing
+
+    path = _db_path(args)
+    if not path.is_file():
+        raise KnownError(t(f"« {path} » n'existe pas.", f"“{path}” does not exist."))
+    made = sharing.backup_now(path)
+    print(t(f"Sauvegarde vérifiée : {made}", f"Verified backup: {made}"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup back in place of the database (the window must be closed)."""
+    from alliance_desktop.services import sharing
+
+    path = _db_path(args)
+    before = sharing.restore_backup(Path(args.backup), path)
+    print(t(f"Sauvegarde restaurée dans {path}.", f"Backup restored to {path}."))
+    if before is not None:
+        print(
+            t(
+                f"L'état précédent est conservé dans {before}.",
+                f"The previous state is kept in {before}.",
+            )
+        )
+    return 0
+
+
 # Each entry: (name, handler, function adding the command's own arguments, help fr, help en).
 Registrar = Callable[[argparse.ArgumentParser], None]
 
@@ -301,6 +375,40 @@ def _args_export(p: argparse.ArgumentParser) -> None:
     common(sub, template=False)
 
 
+def _args_sync(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--shared",
+        metavar="DIR",
+        required=True,
+        help=t(
+            "dossier partagé (OneDrive, Nextcloud, Dropbox, clé USB…)",
+            "shared folder (OneDrive, Nextcloud, Dropbox, USB stick…)",
+        ),
+    )
+    p.add_argument(
+        "--author",
+        metavar="NOM",
+        help=t("nom affiché aux autres animateurs", "name shown to the other facilitators"),
+    )
+    _add_db(p)
+
+
+def _args_merge(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=t("base ou paquet à fusionner", "database or bundle to merge"),
+    )
+    _add_db(p)
+
+
+def _args_restore(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "backup", metavar="BACKUP", help=t("sauvegarde à restaurer", "backup to restore")
+    )
+    _add_db(p)
+
+
 COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
     (
         "demo",
@@ -329,6 +437,34 @@ COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
         _args_export,
         "exporter un compte-rendu, une synthèse, le rapport d'étape ou une table",
         "export minutes, a summary, the yearly report or a table",
+    ),
+    (
+        "sync",
+        cmd_sync,
+        _args_sync,
+        "partager la base par un dossier partagé (créer, rejoindre, synchroniser)",
+        "share the database through a shared folder (create, join, synchronise)",
+    ),
+    (
+        "merge",
+        cmd_merge,
+        _args_merge,
+        "fusionner une base reçue autrement (courriel, copie de conflit)",
+        "merge a database received another way (e-mail, conflict copy)",
+    ),
+    (
+        "backup",
+        cmd_backup,
+        _add_db,
+        "sauvegarder la base maintenant (copie vérifiée)",
+        "back the database up now (verified copy)",
+    ),
+    (
+        "restore",
+        cmd_restore,
+        _args_restore,
+        "remettre une sauvegarde à la place de la base",
+        "put a backup back in place of the database",
     ),
 ]
 

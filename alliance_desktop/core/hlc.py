@@ -96,14 +96,15 @@ class Clock:
         node: str,
         last: str | None = None,
         *,
-        now: Callable[[], int] = physical_ms,
+        now: Callable[[], int] | None = None,
         max_skew_ms: int = MAX_FUTURE_SKEW_MS,
     ) -> None:
         """A clock for ``node``, resuming after the stamp ``last`` if given."""
         if len(node) != NODE_DIGITS:
             raise ClockError(f"node must be {NODE_DIGITS} hexadecimal digits: {node!r}")
         self.node = node
-        self._now = now
+        # Looked up at each call, so that a test can set a laptop's clock wrong.
+        self._now = now if now is not None else lambda: physical_ms()
         self.max_skew_ms = max_skew_ms
         self._last = Stamp.parse(last) if last else Stamp(0, 0, node)
         self.was_reset = False

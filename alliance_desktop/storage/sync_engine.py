@@ -10,6 +10,7 @@ between, whatever happens to the shared folder, the process or the power.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import shutil
@@ -262,8 +263,18 @@ def _recover_own(con: Connection, shared: Path, ident: Identity, tmp: Path) -> i
     return recovered
 
 
+def _bundle_groups(
+    pending: list[tuple[str, NewChange]], clock: hlc.Clock
+) -> list[list[tuple[str, NewChange]]]:
+    # Changes stamped while this laptop's clock was far ahead would make the others set
+    # the whole bundle aside: they travel in a bundle of their own, the rest at once.
+    now = [p for p in pending if not clock.too_far_ahead(p[1].stamp)]
+    ahead = [p for p in pending if clock.too_far_ahead(p[1].stamp)]
+    return [g for g in (now, ahead) if g]
+
+
 def publish(db: Database, shared: Path) -> PublishOutcome:
-    """Publish this laptop's changes since last time as one new bundle.
+    """Publish this laptop's changes since last time as a new bundle.
 
     Raises:
         SharedFolderError: the folder could not be written; the changes stay unpublished.
@@ -284,39 +295,47 @@ def publish(db: Database, shared: Path) -> PublishOutcome:
             )
             ident = sync_log.ensure_identity(con, db.path)
             pending = _unpublished(con)
-            seq = ident.next_seq
         sync_folder.clean_own_parts(shared, ident.device_id)
-        if not pending:
-            return PublishOutcome(None, 0, recovered)
-        changes = [c for _id, c in pending]
-        meta = {
-            "format": str(bundles.FORMAT),
-            "workspace_id": str(ident.workspace_id),
-            "device_id": ident.device_id,
-            "device_name": ident.device_name,
-            "author": ident.author,
-            "seq": str(seq),
-            "changes": str(len(changes)),
-            "min_stamp": min(c.stamp for c in changes),
-            "max_stamp": max(c.stamp for c in changes),
-            "schema": SCHEMA_HEAD,
-            "bundle_id": uuid.uuid4().hex,
-        }
-        local = tmp / "out.bundle"
-        bundles.write_bundle(local, meta, changes)
-        sha = sync_folder.sha256_file(local)
-        name = f"{seq:08d}-{sha[:32]}.bundle"
-        folder = sync_folder.device_dir(shared, ident.device_id) / sync_folder.BUNDLES
-        final = sync_folder.place_immutable(local, folder, name, sha)
-        rel = sync_folder.relative(shared, final)
-        with immediate(db.engine) as con:
-            ident = sync_log.ensure_identity(con, db.path)
-            _mark_published(con, [i for i, _c in pending], rel, ident)
-            con.exec_driver_sql(
-                "UPDATE sync_identity SET next_seq = max(next_seq, ?) WHERE id = ?",
-                (seq + 1, ident.row_id),
-            )
-        return PublishOutcome(rel, len(changes), recovered)
+        names: list[str] = []
+        for group in _bundle_groups(pending, sync_log.clock_for(ident)):
+            names.append(_publish_group(db, shared, tmp, ident, group))
+        return PublishOutcome(names[0] if names else None, len(pending), recovered)
+
+
+def _publish_group(
+    db: Database, shared: Path, tmp: Path, ident: Identity, group: list[tuple[str, NewChange]]
+) -> str:
+    with immediate(db.engine) as con:
+        seq = sync_log.ensure_identity(con, db.path).next_seq
+    changes = [c for _id, c in group]
+    meta = {
+        "format": str(bundles.FORMAT),
+        "workspace_id": str(ident.workspace_id),
+        "device_id": ident.device_id,
+        "device_name": ident.device_name,
+        "author": ident.author,
+        "seq": str(seq),
+        "changes": str(len(changes)),
+        "min_stamp": min(c.stamp for c in changes),
+        "max_stamp": max(c.stamp for c in changes),
+        "schema": SCHEMA_HEAD,
+        "bundle_id": uuid.uuid4().hex,
+    }
+    local = tmp / f"out-{seq}.bundle"
+    bundles.write_bundle(local, meta, changes)
+    sha = sync_folder.sha256_file(local)
+    name = f"{seq:08d}-{sha[:32]}.bundle"
+    folder = sync_folder.device_dir(shared, ident.device_id) / sync_folder.BUNDLES
+    final = sync_folder.place_immutable(local, folder, name, sha)
+    rel = sync_folder.relative(shared, final)
+    with immediate(db.engine) as con:
+        current = sync_log.ensure_identity(con, db.path)
+        _mark_published(con, [i for i, _c in group], rel, current)
+        con.exec_driver_sql(
+            "UPDATE sync_identity SET next_seq = max(next_seq, ?) WHERE id = ?",
+            (seq + 1, current.row_id),
+        )
+    return rel
 
 
 # -- pulling -------------------------------------------------------------------------
@@ -331,7 +350,9 @@ class _Candidate:
     changes: list[NewChange]
 
 
-def _fetch(entry: FolderEntry, tmp: Path, workspace_id: str, clock: hlc.Clock) -> _Candidate:
+def _fetch(
+    shared: Path, entry: FolderEntry, tmp: Path, workspace_id: str, clock: hlc.Clock
+) -> _Candidate:
     """Copy one bundle locally and check it through; raises BundleError to set it aside."""
     m = sync_folder.BUNDLE_RE.match(entry.path.name)
     assert m is not None
@@ -339,6 +360,8 @@ def _fetch(entry: FolderEntry, tmp: Path, workspace_id: str, clock: hlc.Clock) -
     try:
         sha = sync_folder.copy_file(entry.path, local)
     except FileNotFoundError as exc:
+        if not shared.is_dir():
+            raise  # the whole folder went away: the pull stops, nothing merged
         raise bundles.BundleError(
             t("disparu pendant la lecture", "vanished while being read"), retry=True
         ) from exc
@@ -373,15 +396,25 @@ def _fetch(entry: FolderEntry, tmp: Path, workspace_id: str, clock: hlc.Clock) -
 
 
 def merge_changes(
-    con: Connection, changes: Sequence[NewChange], ident: Identity, *, tally: Tally
+    con: Connection,
+    changes: Sequence[NewChange],
+    ident: Identity,
+    *,
+    tally: Tally,
+    source: str | None,
 ) -> int:
     """Merge change records into the database, inside the caller's transaction.
+
+    ``source`` is the bundle they came from: they are already in the shared folder. A
+    file merged by hand has none, so its changes are relayed by this laptop's next
+    publish to the laptops that did not receive the file.
 
     Returns:
         How many of them were new.
     """
     fresh: dict[str, NewChange] = {}
     for c in changes:
+        c = dataclasses.replace(c, bundle=source)
         fresh[sync_log.change_id(c.table, c.row_id, c.field, c.stamp)] = c
     ids = list(fresh)
     for part in sync_log.chunks(ids):
@@ -435,7 +468,7 @@ def pull(db: Database, shared: Path, *, backup_dir: Path | None = None) -> PullO
             if known.get(entry.name) in ("merged", "published"):
                 continue
             try:
-                candidates.append(_fetch(entry, tmp, ws["workspace_id"], clock))
+                candidates.append(_fetch(shared, entry, tmp, ws["workspace_id"], clock))
             except bundles.BundleError as exc:
                 out.set_aside.append(SetAside(entry.name, str(exc), exc.retry))
             except OSError as exc:
@@ -447,12 +480,24 @@ def pull(db: Database, shared: Path, *, backup_dir: Path | None = None) -> PullO
                         "was not changed.",
                     )
                 ) from exc
+        if not (shared / sync_folder.WORKSPACE_FILE).is_file():
+            # The folder went away while it was read: stop before the database changes.
+            raise SharedFolderError(
+                t(
+                    f"Le dossier partagé « {shared} » a disparu pendant la lecture : la base "
+                    "n'a pas été modifiée.",
+                    f"The shared folder “{shared}” went away while being read: the database "
+                    "was not changed.",
+                )
+            )
         if candidates:
             out.backup = backup_file(db.path, backup_dir, reason="avant-fusion")
         with immediate(db.engine) as con:
             ident = sync_log.ensure_identity(con, db.path)
             for c in candidates:
-                out.new_changes += merge_changes(con, c.changes, ident, tally=out.tally)
+                out.new_changes += merge_changes(
+                    con, c.changes, ident, tally=out.tally, source=c.entry.name
+                )
                 out.merged.append(c.entry.name)
                 out.device_names[c.meta.device_id] = c.meta.device_name
                 _record_file(
@@ -815,7 +860,7 @@ def merge_file(db: Database, path: Path, *, backup_dir: Path | None = None) -> P
         out.backup = backup_file(db.path, backup_dir, reason="avant-fusion-fichier")
         with immediate(db.engine) as con:
             ident = sync_log.ensure_identity(con, db.path)
-            out.new_changes = merge_changes(con, changes, ident, tally=out.tally)
+            out.new_changes = merge_changes(con, changes, ident, tally=out.tally, source=None)
         out.merged.append(str(path))
     return out
 
