@@ -302,3 +302,19 @@ def test_paragraph_iterator_sees_tables(sample: Sample, tmp_path: Path) -> None:
     document = docx.Document(str(minutes_of(sample, tmp_path / "cr.docx")))
     texts = [p.text for p in iter_paragraphs(document)]
     assert "Organisation" in texts
+
+
+def test_two_sessions_on_one_date_ask_for_the_number(sample: Sample) -> None:
+    import datetime as dt
+
+    from alliance_desktop.storage.models import Meeting
+
+    db = open_db(sample.path)
+    try:
+        with db.session() as s:
+            s.add(Meeting(number=55, date=dt.date(2024, 5, 29), title="Séance du soir"))
+        with pytest.raises(KnownError, match=r"5, 55"):
+            find_session(db, "29/05/2024")
+        assert find_session(db, "5") == sample.main
+    finally:
+        db.close()
