@@ -337,7 +337,8 @@ def test_direction_path_is_the_fitted_trend() -> None:
     assert path.trend and path.target is None
     (x0, y0), (x1, y1) = path.points
     assert (x0, x1) == (2019.0, 2023.0)
-    assert (y0, y1) == (pytest.approx(100.0), pytest.approx(108.0))
+    assert y0 == pytest.approx(100.0)
+    assert y1 == pytest.approx(108.0)
 
 
 # --- editing, one ORM transaction each ---------------------------------------------------
