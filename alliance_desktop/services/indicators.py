@@ -77,10 +77,10 @@ def format_quantity(value: float, unit: str | None, decimals: int | None = None)
     return f"{number}{NBSP}{unit}" if unit else number
 
 
-def format_percent(value: float) -> str:
+def format_percent(value: float, decimals: int | None = None) -> str:
     """A signed percentage: « −69 % », « +3,5 % »."""
     sign = "+" if value > 0 else ""
-    return f"{sign}{format_number(value)}{NBSP}%"
+    return f"{sign}{format_number(value, decimals)}{NBSP}%"
 
 
 # --- plain records --------------------------------------------------------------------
@@ -631,6 +631,25 @@ def indicator_state(db: Database, indicator_id: uuid.UUID) -> IndicatorState | N
     return states[0] if states else None
 
 
+def catalogue_states(db: Database) -> list[IndicatorState]:
+    """Every indicator of every theme, with its objectives' status."""
+    with db.read() as s:
+        return _read_states(s, None)
+
+
+def state_until(state: IndicatorState, year: int) -> IndicatorState:
+    """The indicator as it stood at the end of ``year``: later values left out, reassessed.
+
+    The yearly report shows each objective's status from the values it covers.
+    """
+    kept = tuple(m for m in state.measurements if m.year <= year)
+    return IndicatorState(
+        state.info,
+        tuple(assess_objective(o.objective, state.info, kept) for o in state.objectives),
+        kept,
+    )
+
+
 def _stage_cells(s: Session) -> dict[e.Theme, list[StageCell]]:
     """The theme × stage table from the sessions.
 
@@ -772,6 +791,7 @@ class TargetBar:
     change: float | None  # None: no value for the baseline year or since
     latest_year: int | None
     status: Status
+    has_objective: bool
 
 
 @dataclass(frozen=True)
@@ -903,7 +923,7 @@ def _targets_chart(state: IndicatorState, keyed: Sequence[ObjectiveState]) -> Ta
         if base is not None and latest is not None and base.value and latest.year > base.year:
             change = (latest.value / base.value - 1) * 100
         status = worst_status(o.status for o in mine) if mine else Status.NOT_MEASURABLE
-        bars.append(TargetBar(key, change, latest.year if latest else None, status))
+        bars.append(TargetBar(key, change, latest.year if latest else None, status, bool(mine)))
         for o in mine:
             pct = _as_change(o.objective, base)
             if pct is not None:
@@ -1268,11 +1288,14 @@ def record_measurement(
     value: float,
     breakdown_key: str = "",
     source: str | None = None,
+    *,
+    replaces: uuid.UUID | None = None,
 ) -> IndicatorChanges:
     """Record a typed-in value, replacing the one held for that year and key.
 
     A typed value is a real figure: it is never illustrative, even where it replaces
-    a demonstration value.
+    a demonstration value. ``replaces`` is a value being corrected: if the year or the
+    key changed, it is deleted in the same transaction.
 
     Raises:
         KnownError: the indicator is gone, the year is out of range, the value is not a
@@ -1313,6 +1336,10 @@ def record_measurement(
                 Measurement.breakdown_key == key,
             )
         )
+        if replaces is not None and (row is None or row.id != replaces):
+            old = s.get(Measurement, replaces)
+            if old is not None and old.indicator_id == ind.id:
+                s.delete(old)
         if row is None:
             row = Measurement(indicator_id=ind.id, year=year, breakdown_key=key)
             s.add(row)
