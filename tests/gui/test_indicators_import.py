@@ -202,5 +202,5 @@ def test_enter_does_not_import_by_surprise(
     dialog.load_file(_csv(tmp_path, GOOD_AND_BAD))
     _wait_idle(qtbot, dialog)
     dialog.accepted_view.setFocus()
-    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
     assert not dialog.writing and dialog.applied is None
