@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,7 +34,11 @@ from alliance_desktop.ui.meeting_view import MeetingView
 from alliance_desktop.ui.models import MeetingListModel
 from alliance_desktop.ui.settings import GEOMETRY_KEY, LANGUAGE_KEY, SPLITTER_KEY, Settings
 
+if TYPE_CHECKING:
+    from alliance_desktop.ui.workshop_view import WorkshopView
+
 DatabaseOpener = Callable[[Path], Database]
+Now = Callable[[], dt.datetime]
 
 
 def window_title() -> str:
@@ -55,10 +62,12 @@ class MainWindow(QMainWindow):
     Signals:
         database_changed: another database file was opened; carries the new Database.
         meeting_shown: the right-hand view now shows this session; carries its id.
+        workshop_opened: the workshop screen now shows this session; carries its id.
     """
 
     database_changed = Signal(object)
     meeting_shown = Signal(object)
+    workshop_opened = Signal(object)
 
     def __init__(
         self,
@@ -68,6 +77,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         data_dir: Path,
         is_demo: bool = False,
+        now: Now | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """Build the window on ``db`` and select the newest session.
@@ -78,6 +88,7 @@ class MainWindow(QMainWindow):
             settings: this laptop's settings (language, window geometry).
             data_dir: the application's data folder, shown in « À propos ».
             is_demo: ``db`` is a throw-away demonstration database.
+            now: local wall-clock time for the workshop clock (tests pass a fake one).
             parent: the parent widget, if any.
         """
         super().__init__(parent)
@@ -86,6 +97,11 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._data_dir = data_dir
         self._is_demo = is_demo
+        self._now = now
+        # The workshop screen is built the first time a session is opened for editing:
+        # it is not needed to browse, and start-up stays quick.
+        self._workshop: WorkshopView | None = None
+        self.undo_group = QUndoGroup(self)
 
         self.setObjectName("mainWindow")
         self.setWindowTitle(window_title())
@@ -112,8 +128,11 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
+        self.right_stack = QStackedWidget(self)
+        self.right_stack.setObjectName("sessionArea")
+        self.right_stack.addWidget(self.meeting_view)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.meeting_view)
+        self.splitter.addWidget(self.right_stack)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([470, 890])
@@ -127,8 +146,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
 
         self._make_menus()
+        self._update_actions()
         self._restore_layout()
         self.list_view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.list_view.activated.connect(lambda _index: self.open_workshop())
         self.reload()
         self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -192,6 +213,32 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         session_menu = bar.addMenu(t("&Séance", "&Session"))
+        self.new_action = self._action(
+            t("&Nouvelle séance", "&New session"), self.new_session, "Ctrl+N"
+        )
+        self.workshop_action = self._action(
+            t("Mode &atelier", "&Workshop mode"), self.toggle_workshop, "Ctrl+E"
+        )
+        self.workshop_action.setCheckable(True)
+        self.start_action = self._action(
+            t("&Démarrer la séance", "S&tart the session"), self._start_session
+        )
+        self.close_session_action = self._action(
+            t("C&lore la séance", "&Close the session"), self._close_session
+        )
+        self.undo_action = self.undo_group.createUndoAction(self, t("Annuler", "Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, t("Rétablir", "Redo"))
+        # Ctrl+Y is what Windows users type; Ctrl+Shift+Z what the others do.
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for action in (self.new_action, self.workshop_action):
+            session_menu.addAction(action)
+        session_menu.addAction(self.start_action)
+        session_menu.addAction(self.close_session_action)
+        session_menu.addSeparator()
+        session_menu.addAction(self.undo_action)
+        session_menu.addAction(self.redo_action)
+        session_menu.addSeparator()
         self.newer_action = self._action(
             t("Séance plus &récente", "&Newer session"), lambda: self._step(-1), "Alt+Up"
         )
@@ -271,6 +318,9 @@ class MainWindow(QMainWindow):
             return False
         old, self._db = self._db, new
         self._is_demo = False
+        if self._workshop is not None:
+            self._workshop.set_database(new)
+        self.leave_workshop()
         old.close()
         self.model.set_meetings([])
         self.reload()
@@ -316,6 +366,12 @@ class MainWindow(QMainWindow):
         summary = self.model.meeting(row)
         if summary is None:
             return
+        if self.in_workshop():
+            workshop = self.workshop()
+            if workshop.meeting_id != summary.id and workshop.open_meeting(summary.id):
+                self.workshop_opened.emit(summary.id)
+            self._update_counts()
+            return
         try:
             detail = meeting_detail(self._db, summary.id)
         except KnownError as exc:
@@ -336,7 +392,12 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         parts = [_count(self.model.rowCount(), ("séance", "séances"), ("session", "sessions"))]
         detail = self.meeting_view.detail
-        if detail is not None:
+        if self.in_workshop():
+            workshop = self.workshop()
+            present, points = workshop.counts()
+            parts.append(_count(present, ("présent", "présents"), ("present", "present")))
+            parts.append(_count(points, ("point", "points"), ("point", "points")))
+        elif detail is not None:
             parts.append(
                 _count(detail.summary.present, ("présent", "présents"), ("present", "present"))
             )
@@ -350,6 +411,96 @@ class MainWindow(QMainWindow):
                     )
                 )
         self.count_label.setText(" · ".join(parts))
+
+    # --- the workshop screen ---------------------------------------------------------
+
+    def in_workshop(self) -> bool:
+        """Whether the right-hand side shows the editable workshop screen."""
+        return self._workshop is not None and self.right_stack.currentWidget() is self._workshop
+
+    def workshop(self) -> WorkshopView:
+        """The workshop screen, built on first use."""
+        if self._workshop is None:
+            from alliance_desktop.ui.workshop_view import WorkshopView
+
+            workshop = WorkshopView(self._db, self.undo_group, now=self._now, parent=self)
+            workshop.sessions_changed.connect(self.reload)
+            workshop.counts_changed.connect(self._update_counts)
+            workshop.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            self.right_stack.addWidget(workshop)
+            self._workshop = workshop
+        return self._workshop
+
+    def open_workshop(self, tab: str | None = None) -> bool:
+        """Show the selected session in the workshop screen (optionally on tab ``tab``)."""
+        meeting_id = self.current_meeting_id()
+        if meeting_id is None:
+            return False
+        workshop = self.workshop()
+        if workshop.meeting_id != meeting_id and not workshop.open_meeting(meeting_id):
+            return False
+        if tab is not None:
+            workshop.show_tab(tab)
+        self.right_stack.setCurrentWidget(workshop)
+        self.workshop_action.setChecked(True)
+        self.undo_group.setActiveStack(workshop.stack)
+        self._update_actions()
+        self._update_counts()
+        self.workshop_opened.emit(meeting_id)
+        workshop.focus_tab()
+        return True
+
+    def leave_workshop(self) -> None:
+        """Back to the read-only page of the selected session."""
+        self.workshop_action.setChecked(False)
+        if not self.in_workshop():
+            self._update_actions()
+            return
+        self.right_stack.setCurrentWidget(self.meeting_view)
+        self._update_actions()
+        row = self.list_view.currentIndex().row()
+        if row >= 0:
+            self._show_row(row)  # the page shows what was recorded meanwhile
+        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def toggle_workshop(self) -> None:
+        """Ctrl+E: switch between the read-only page and the workshop screen."""
+        if self.in_workshop():
+            self.leave_workshop()
+        elif not self.open_workshop():
+            self.workshop_action.setChecked(False)
+
+    def new_session(self) -> None:
+        """Ctrl+N: plan a new session today, 17:00–19:00, and open it on Préparation."""
+        from alliance_desktop.services.workshop import PlanFields, create_meeting
+
+        today = (self._now or dt.datetime.now)().date()
+        try:
+            changes = create_meeting(
+                self._db, PlanFields(date=today, title=t("Nouvelle séance", "New session"))
+            )
+        except KnownError as exc:
+            self._warn(str(exc))
+            return
+        self.reload()
+        assert changes.meeting_id is not None
+        row = self.model.row_of(changes.meeting_id)
+        if row >= 0:
+            self.select_row(row)
+            self.open_workshop("planning")
+
+    def _start_session(self) -> None:
+        if self.in_workshop():
+            self.workshop().start()
+
+    def _close_session(self) -> None:
+        if self.in_workshop():
+            self.workshop().close_session()
+
+    def _update_actions(self) -> None:
+        editing = self.in_workshop()
+        for action in (self.start_action, self.close_session_action):
+            action.setEnabled(editing)
 
     # --- other actions ----------------------------------------------------------------
 

@@ -1,0 +1,417 @@
+"""The workshop screen: a session's header and clock above its tabs, from planning to close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Final
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from alliance_desktop import APP_NAME
+from alliance_desktop.core import enums as e
+from alliance_desktop.core.dates import clock, long_date
+from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.i18n import t
+from alliance_desktop.core.labels import label, short_theme
+from alliance_desktop.services.workshop import (
+    Changes,
+    ClockAlert,
+    ClockState,
+    Part,
+    PlanData,
+    WorkshopData,
+    clock_state,
+    close_meeting,
+    load_workshop,
+    start_meeting,
+    to_local,
+)
+from alliance_desktop.storage.database import Database
+from alliance_desktop.ui.board import COLUMNS, BoardTab
+from alliance_desktop.ui.workshop_context import WorkshopContext
+
+Now = Callable[[], dt.datetime]
+
+# Tab keys, in the order of the tab bar.
+PLANNING, ATTENDANCE, BOARD, NOTES, INDICATORS, LEVERS, PHOTOS = (
+    "planning",
+    "attendance",
+    "board",
+    "notes",
+    "indicators",
+    "levers",
+    "photos",
+)
+
+_WARN: Final = "background: #ffe7b3; color: #5a3b00; border-radius: 4px; padding: 2px 6px;"
+_OVER: Final = "background: #f8c9c0; color: #5c1308; border-radius: 4px; padding: 2px 6px;"
+_ALERT_STYLE: Final = {
+    ClockAlert.NONE: "",
+    ClockAlert.END_SOON: _WARN,
+    ClockAlert.LATE_SOON: _WARN,
+    ClockAlert.OVERRUN: _OVER,
+}
+
+
+def duration_text(delta: dt.timedelta) -> str:
+    """« 1:05 » for one hour and five minutes (negative durations read as zero)."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def clock_text(state: ClockState) -> str:
+    """What the header's clock says while a session runs."""
+    parts = [
+        t(f"⏱ {duration_text(state.elapsed)} écoulées", f"⏱ {duration_text(state.elapsed)} elapsed")
+    ]
+    if state.remaining is not None:
+        if state.remaining > dt.timedelta(0):
+            left = duration_text(state.remaining + dt.timedelta(seconds=59))
+            parts.append(t(f"{left} restantes", f"{left} left"))
+        else:
+            over = duration_text(-state.remaining)
+            parts.append(t(f"dépassement de {over}", f"{over} over time"))
+    return " · ".join(parts)
+
+
+def alert_text(state: ClockState) -> str:
+    """The clock's warning in one sentence, or "" when all is well."""
+    if state.alert == ClockAlert.END_SOON:
+        return t(
+            "Moins de 15 minutes avant la fin prévue.", "Less than 15 minutes to the planned end."
+        )
+    if state.alert == ClockAlert.LATE_SOON:
+        return t("Moins de 15 minutes avant 19 h.", "Less than 15 minutes to 19:00.")
+    if state.alert == ClockAlert.OVERRUN:
+        return t(
+            "L'heure prévue est passée : pensez à clore la séance.",
+            "The planned time is over: think of closing the session.",
+        )
+    return ""
+
+
+class WorkshopView(QWidget):
+    """One session, editable: header with title and clock, then the tabs.
+
+    Signals:
+        sessions_changed: something the list of sessions shows changed (title, status…).
+        status_message: a short message for the status bar; carries the text.
+        counts_changed: the numbers the status bar shows (present, points) changed.
+        board_changed: the board's points changed; carries a point just added, or None.
+        draft_changed: a point is being typed; carries its column and its text so far.
+    """
+
+    sessions_changed = Signal()
+    status_message = Signal(str)
+    counts_changed = Signal()
+    board_changed = Signal(object)
+    draft_changed = Signal(object, str)
+
+    def __init__(
+        self,
+        db: Database,
+        undo_group: QUndoGroup,
+        *,
+        now: Now | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """An empty screen; :meth:`open_meeting` shows a session.
+
+        Args:
+            db: the working database.
+            undo_group: the window's undo group; this screen's stack joins it.
+            now: local wall-clock time (tests pass a fake one).
+            parent: the parent widget.
+        """
+        super().__init__(parent)
+        self.setObjectName("workshopView")
+        self._now: Now = now or dt.datetime.now
+        self.stack = QUndoStack(self)
+        undo_group.addStack(self.stack)
+        undo_group.setActiveStack(self.stack)
+        self.context = WorkshopContext(db, self.stack, self)
+        self.data: WorkshopData | None = None
+        self._alert = ClockAlert.NONE
+
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("workshopTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.meta_label = QLabel(self)
+        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("workshopClock")
+        self.clock_label.setAccessibleName(t("Horloge de la séance", "Session clock"))
+        clock_font = self.clock_label.font()
+        clock_font.setPointSizeF(clock_font.pointSizeF() * 1.2)
+        clock_font.setBold(True)
+        self.clock_label.setFont(clock_font)
+        self.alert_label = QLabel(self)
+        self.alert_label.setObjectName("workshopAlert")
+        self.alert_label.setWordWrap(True)
+        self.alert_label.hide()
+        self.start_button = QPushButton(t("Démarrer la séance", "Start the session"), self)
+        self.start_button.clicked.connect(self.start)
+        self.close_button = QPushButton(t("Clore la séance", "Close the session"), self)
+        self.close_button.clicked.connect(self.close_session)
+
+        head = QVBoxLayout()
+        head.setSpacing(2)
+        head.addWidget(self.title_label)
+        head.addWidget(self.meta_label)
+        right = QVBoxLayout()
+        right.setSpacing(2)
+        right.addWidget(self.clock_label, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.close_button)
+        right.addLayout(buttons)
+        header = QHBoxLayout()
+        header.addLayout(head, 1)
+        header.addLayout(right, 0)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("workshopTabs")
+        self.tabs.setDocumentMode(True)
+        self.board = BoardTab(self.context, self)
+        self.board.board_changed.connect(self._board_changed)
+        self.board.draft_changed.connect(self.draft_changed)
+        self._tab_keys: list[str] = []
+        self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 6, 4)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.alert_label)
+        layout.addWidget(self.tabs, 1)
+
+        self._make_keys()
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+
+    def _make_keys(self) -> None:
+        # Ctrl+1/2/3 reach a column of the board from anywhere in the screen, even while
+        # a text field has the focus (where C, D and Q are just letters).
+        for n, kind in enumerate(COLUMNS, start=1):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, k=kind: self.new_point(k))
+            self.addAction(action)
+
+    def new_point(self, kind: e.PointKind) -> None:
+        """Bring the board to the front with the cursor on a new point of ``kind``."""
+        self.show_tab(BOARD)
+        self.board.start_point(kind)
+
+    def _add_tab(self, key: str, widget: QWidget, title: str) -> None:
+        self._tab_keys.append(key)
+        self.tabs.addTab(widget, title)
+
+    # --- the session shown -----------------------------------------------------------
+
+    @property
+    def meeting_id(self) -> uuid.UUID | None:
+        """The session shown, if any."""
+        return self.data.plan.id if self.data is not None else None
+
+    def set_database(self, db: Database) -> None:
+        """Work on another database file (the window opened one); nothing is shown."""
+        self.context.db = db
+        self.data = None
+        self.stack.clear()
+
+    def open_meeting(self, meeting_id: uuid.UUID, tab: str | None = None) -> bool:
+        """Show session ``meeting_id``; False if it no longer exists or cannot be read."""
+        try:
+            data = load_workshop(self.context.db, meeting_id)
+        except KnownError as exc:
+            self.report_error(str(exc))
+            return False
+        if data is None:
+            return False
+        if self.data is None or self.data.plan.id != meeting_id:
+            # Undo belongs to one session: its commands name that session's rows.
+            self.stack.clear()
+        self.data = data
+        self.context.meeting_id = meeting_id
+        self.board.load(data.points)
+        self._show_plan(data.plan)
+        if tab is not None:
+            self.show_tab(tab)
+        self.counts_changed.emit()
+        return True
+
+    def show_tab(self, key: str) -> None:
+        """Bring tab ``key`` (``BOARD``, ``NOTES``…) to the front."""
+        if key in self._tab_keys:
+            self.tabs.setCurrentIndex(self._tab_keys.index(key))
+
+    def focus_tab(self) -> None:
+        """Give the keyboard to the tab in front, where typing usually starts."""
+        widget = self.tabs.currentWidget()
+        focus = getattr(widget, "focus_first", None)
+        if callable(focus):
+            focus()
+        else:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def counts(self) -> tuple[int, int]:
+        """People present and points noted, for the status bar."""
+        return 0, len(self.board.points())
+
+    def current_tab(self) -> str:
+        """The key of the tab in front."""
+        return self._tab_keys[self.tabs.currentIndex()]
+
+    # --- refreshing from changes -----------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh the parts of the screen ``changes`` names, from the records it carries."""
+        if self.data is None or changes.meeting_id not in (None, self.data.plan.id):
+            if changes.touches(Part.SESSIONS):
+                self.sessions_changed.emit()
+            return
+        if changes.touches(Part.POINTS):
+            self.board.apply(changes)
+        for plan in changes.upserted_of(PlanData):
+            self._show_plan(plan)
+        if changes.touches(Part.SESSIONS):
+            self.sessions_changed.emit()
+        self.counts_changed.emit()
+
+    def report_error(self, message: str) -> None:
+        """Tell the facilitator that an action was not saved."""
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def _board_changed(self, added: object) -> None:
+        self.board_changed.emit(added)
+
+    # --- header and clock ------------------------------------------------------------
+
+    def _show_plan(self, plan: PlanData) -> None:
+        assert self.data is not None
+        if plan is not self.data.plan:
+            self.data = replace(self.data, plan=plan)
+        f = plan.fields
+        self.title_label.setText(f.title or self._fallback_title(plan))
+        meta = [long_date(f.date)]
+        if f.theme is not None:
+            meta.append(short_theme(f.theme))
+        if f.stage is not None:
+            meta.append(label(f.stage))
+        if f.start_time is not None and f.planned_end is not None:
+            meta.append(f"{clock(f.start_time)}–{clock(f.planned_end)}")
+        if f.location:
+            meta.append(f.location)
+        self.meta_label.setText(" · ".join(meta))
+        self.start_button.setVisible(plan.status == e.SessionStatus.PLANNED)
+        self.close_button.setVisible(plan.status == e.SessionStatus.RUNNING)
+        if plan.status == e.SessionStatus.RUNNING:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self.tick()
+
+    def _fallback_title(self, plan: PlanData) -> str:
+        if plan.fields.theme is not None:
+            return short_theme(plan.fields.theme)
+        return label(plan.fields.kind)
+
+    def clock_state(self) -> ClockState | None:
+        """The running session's clock, or None when it is not running."""
+        if self.data is None:
+            return None
+        plan = self.data.plan
+        if plan.status != e.SessionStatus.RUNNING or plan.started_at is None:
+            return None
+        started = to_local(plan.started_at)
+        return clock_state(started, plan.fields.date, plan.fields.planned_end, self._now())
+
+    def tick(self) -> None:
+        """Update the clock; warn once when a limit comes near or is passed."""
+        state = self.clock_state()
+        plan = self.data.plan if self.data is not None else None
+        if state is None or plan is None:
+            self._set_alert(ClockAlert.NONE, "")
+            if plan is None:
+                self.clock_label.setText("")
+            elif plan.status == e.SessionStatus.CLOSED and plan.closed_at is not None:
+                self.clock_label.setText(
+                    t(
+                        f"Close à {clock(to_local(plan.closed_at).time())}",
+                        f"Closed at {clock(to_local(plan.closed_at).time())}",
+                    )
+                )
+            else:
+                self.clock_label.setText(t("Séance non démarrée", "Session not started"))
+            return
+        self.clock_label.setText(clock_text(state))
+        self._set_alert(state.alert, alert_text(state))
+
+    def _set_alert(self, alert: ClockAlert, text: str) -> None:
+        self.clock_label.setStyleSheet(_ALERT_STYLE[alert])
+        self.alert_label.setVisible(bool(text))
+        self.alert_label.setText(text)
+        self.alert_label.setStyleSheet(_ALERT_STYLE[alert])
+        if alert != self._alert and text:
+            self.status_message.emit(text)
+        self._alert = alert
+
+    # --- starting and closing --------------------------------------------------------
+
+    def start(self) -> None:
+        """« Démarrer la séance »: the clock starts now."""
+        if self.data is None:
+            return
+        self._run(lambda: start_meeting(self.context.db, self.context.meeting_id))
+        self.show_tab(BOARD)
+
+    def close_session(self) -> None:
+        """« Clore la séance », after a confirmation (nothing is lost: it stays editable)."""
+        if self.data is None or self.data.plan.status != e.SessionStatus.RUNNING:
+            return
+        answer = QMessageBox.question(
+            self,
+            t("Clore la séance", "Close the session"),
+            t(
+                "Clore la séance maintenant ? L'horloge s'arrête ; tout ce qui a été noté "
+                "reste modifiable.",
+                "Close the session now? The clock stops; everything recorded stays editable.",
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(lambda: close_meeting(self.context.db, self.context.meeting_id))
+
+    def _run(self, step: Callable[[], Changes]) -> bool:
+        """Call a service that is not undoable and apply what it changed."""
+        try:
+            changes = step()
+        except KnownError as exc:
+            self.report_error(str(exc))
+            return False
+        self.apply_changes(changes)
+        return True
