@@ -149,7 +149,154 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    if args.kind in ("people", "survey"):
+        return _import_members(args)
     raise AssertionError(f"import kind {args.kind!r} has no handler")
+
+
+def _import_members(args: argparse.Namespace) -> int:
+    """``import people`` and ``import survey``: check, list every row, then write at once."""
+    if args.kind == "people":
+        from alliance_desktop.imports import people as reader
+    else:
+        from alliance_desktop.imports import survey as reader  # type: ignore[no-redef]
+    if args.template:
+        if args.file:
+            args.usage_error(
+                t("FICHIER ou --template, pas les deux", "FILE or --template, not both")
+            )
+        reader.write_template(Path(args.template))
+        print(t(f"Modèle écrit dans {args.template}.", f"Template written to {args.template}."))
+        return 0
+    if not args.file:
+        args.usage_error(t("FICHIER ou --template attendu", "FILE or --template expected"))
+    from alliance_desktop.storage.database import open_database
+
+    db = open_database(_db_path(args), create=False)
+    try:
+        if args.kind == "people":
+            from alliance_desktop.services import people_import
+
+            plan = people_import.plan_import(db, Path(args.file))
+            decision = people_import.Decision.MERGE if args.merge else people_import.Decision.SKIP
+            decisions = plan.decisions(decision)
+            for line in people_import.describe(plan, decisions):
+                print(line)
+            accepted = len(plan.rows)
+            if plan.duplicates and not args.merge:
+                print(
+                    t(
+                        f"{len(plan.duplicates)} ligne(s) ressemblent à une personne déjà connue "
+                        "et ne seront pas importées : relancez avec --merge pour les fusionner, "
+                        "ou importez depuis l'application pour décider ligne par ligne.",
+                        f"{len(plan.duplicates)} row(s) look like a person already known and "
+                        "will not be imported: run again with --merge to merge them, or import "
+                        "from the application to decide row by row.",
+                    )
+                )
+        else:
+            from alliance_desktop.services import survey
+
+            survey_plan = survey.plan_import(db, Path(args.file))
+            for line in survey.describe(survey_plan):
+                print(line)
+            accepted = len(survey_plan.accepted)
+        if not accepted:
+            print(
+                t(
+                    "Aucune ligne n'a pu être acceptée : rien n'a été importé.",
+                    "No row could be accepted: nothing was imported.",
+                ),
+                file=sys.stderr,
+            )
+            return 1
+        if args.dry_run:
+            print(t("Simulation : rien n'a été écrit.", "Dry run: nothing was written."))
+            return 0
+        if args.kind == "people":
+            done = people_import.apply(db, plan, decisions)
+            print(
+                t(
+                    f"Import terminé : {done.people_created} personne(s) ajoutée(s), "
+                    f"{done.people_merged} fusionnée(s), {done.people_unchanged} déjà présente(s), "
+                    f"{done.rows_skipped} laissée(s) de côté ; {done.organisations_created} "
+                    f"organisation(s) ajoutée(s), {done.organisations_updated} mise(s) à jour.",
+                    f"Import done: {done.people_created} people added, {done.people_merged} "
+                    f"merged, {done.people_unchanged} already there, {done.rows_skipped} left "
+                    f"out; {done.organisations_created} organisation(s) added, "
+                    f"{done.organisations_updated} updated.",
+                )
+            )
+        else:
+            answers = survey.apply(db, survey_plan)
+            print(
+                t(
+                    f"Import terminé : {answers.added} réponse(s) ajoutée(s), "
+                    f"{answers.replaced} remplacée(s).",
+                    f"Import done: {answers.added} answer(s) added, {answers.replaced} replaced.",
+                )
+            )
+    finally:
+        db.close()
+    return 0
+
+
+def cmd_person(args: argparse.Namespace) -> int:
+    """Export everything held about a person, or erase their personal data."""
+    from alliance_desktop.services import privacy
+    from alliance_desktop.storage.database import open_database
+
+    db = open_database(_db_path(args), create=False)
+    try:
+        try:
+            person = privacy.resolve_person(db, args.who)
+        except privacy.AmbiguousPerson as exc:
+            print(str(exc), file=sys.stderr)
+            for p in exc.candidates:
+                print(f"  {privacy.candidate_line(p)}", file=sys.stderr)
+            return 1
+        if args.action == "export":
+            written = privacy.export_person(db, person.id, Path(args.output))
+            print(t(f"Fichier écrit : {written}", f"File written: {written}"))
+            return 0
+        preview = privacy.erasure_preview(db, [person.id])
+        print(
+            t(
+                f"Effacement de {privacy.candidate_line(person)} : {preview.attendance} "
+                f"présence(s) gardée(s) sans nom, {preview.signed_notes} note(s) signée(s) "
+                f"rendue(s) anonyme(s), {len(preview.texts)} texte(s) où le nom sera remplacé.",
+                f"Erasing {privacy.candidate_line(person)}: {preview.attendance} attendance "
+                f"row(s) kept without a name, {preview.signed_notes} signed note(s) made "
+                f"anonymous, {len(preview.texts)} text(s) where the name will be replaced.",
+            )
+        )
+        for change in preview.texts:
+            print(f"  {change.table}.{change.field} : {change.after}")
+        if not args.yes:
+            answer = ""
+            # Nobody to answer (a script, a pipe): never erase on a default.
+            if sys.stdin is not None and sys.stdin.isatty():
+                answer = input(t("Effacer définitivement ? [o/N] ", "Erase for good? [y/N] "))
+            if answer.strip().lower() not in ("o", "oui", "y", "yes"):
+                print(
+                    t(
+                        "Rien n'a été effacé (--yes pour confirmer sans question).",
+                        "Nothing was erased (--yes to confirm without a question).",
+                    )
+                )
+                return 1
+        done = privacy.erase_person(db, person.id)
+    finally:
+        db.close()
+    print(
+        t(
+            f"Données personnelles effacées ; {done.texts} texte(s) réécrit(s), "
+            f"{done.attendance_kept} présence(s) gardée(s). Sauvegarde prise avant : {done.backup}",
+            f"Personal data erased; {done.texts} text(s) rewritten, {done.attendance_kept} "
+            f"attendance row(s) kept. Backup taken before: {done.backup}",
+        )
+    )
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -302,6 +449,100 @@ def _args_import(p: argparse.ArgumentParser) -> None:
         help=t("fichier de base de données à utiliser", "database file to use"),
     )
     m.set_defaults(usage_error=m.error)
+    _args_import_members(kinds)
+
+
+def _args_import_members(kinds: argparse._SubParsersAction[_Parser]) -> None:
+    for kind, fr, en in (
+        (
+            "people",
+            "Importer l'annuaire (organisations et personnes) depuis un fichier CSV ou Excel.",
+            "Import the directory (organisations and people) from a CSV or Excel file.",
+        ),
+        (
+            "survey",
+            "Importer les réponses au questionnaire des membres depuis un fichier CSV ou Excel.",
+            "Import the members' questionnaire answers from a CSV or Excel file.",
+        ),
+    ):
+        sub = kinds.add_parser(
+            kind,
+            help=t(
+                *(("annuaire", "directory") if kind == "people" else ("questionnaire", "survey"))
+            ),
+            description=t(fr, en),
+        )
+        sub.add_argument(
+            "file", metavar="FICHIER", nargs="?", help=t("fichier à importer", "file to import")
+        )
+        sub.add_argument(
+            "--template",
+            metavar="FICHIER",
+            help=t(
+                "écrire un modèle vide (.csv ou .xlsx) au lieu d'importer",
+                "write an empty template (.csv or .xlsx) instead of importing",
+            ),
+        )
+        sub.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=t("vérifier sans rien écrire", "check without writing anything"),
+        )
+        if kind == "people":
+            sub.add_argument(
+                "--merge",
+                action="store_true",
+                help=t(
+                    "fusionner les doublons proposés (sinon ils sont laissés de côté)",
+                    "merge the proposed duplicates (otherwise they are left out)",
+                ),
+            )
+        sub.add_argument(
+            "--db",
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help=t("fichier de base de données à utiliser", "database file to use"),
+        )
+        sub.set_defaults(usage_error=sub.error)
+
+
+def _args_person(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    who_help = t(
+        "la personne : son nom, son adresse électronique ou son identifiant",
+        "the person: their name, e-mail address or id",
+    )
+    exp = actions.add_parser(
+        "export",
+        help=t("tout ce que la base contient sur elle (.json, .csv)", "all held about them"),
+        description=t(
+            "Exporter tout ce que la base contient sur une personne (droit d'accès).",
+            "Export everything the database holds about a person (right of access).",
+        ),
+    )
+    exp.add_argument("who", metavar="NOM|COURRIEL", help=who_help)
+    exp.add_argument(
+        "-o", "--output", metavar="FICHIER", required=True, help=t("fichier .json ou .csv", "file")
+    )
+    erase = actions.add_parser(
+        "erase",
+        help=t("effacer ses données personnelles", "erase their personal data"),
+        description=t(
+            "Effacer les données personnelles d'une personne (droit à l'effacement).",
+            "Erase a person's personal data (right to erasure).",
+        ),
+    )
+    erase.add_argument("who", metavar="NOM|COURRIEL", help=who_help)
+    erase.add_argument(
+        "--yes", action="store_true", help=t("ne pas demander de confirmation", "do not ask")
+    )
+    for sub in (exp, erase):
+        sub.add_argument(
+            "--db",
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help=t("fichier de base de données à utiliser", "database file to use"),
+        )
 
 
 def _args_export(p: argparse.ArgumentParser) -> None:
@@ -428,8 +669,15 @@ COMMANDS: list[tuple[str, Handler, Registrar, str, str]] = [
         "import",
         cmd_import,
         _args_import,
-        "importer un fichier CSV ou Excel (mesures)",
-        "import a CSV or Excel file (measurements)",
+        "importer un fichier CSV ou Excel (mesures, annuaire, questionnaire)",
+        "import a CSV or Excel file (measurements, directory, survey)",
+    ),
+    (
+        "person",
+        cmd_person,
+        _args_person,
+        "données personnelles d'une personne : export, effacement",
+        "a person's personal data: export, erasure",
     ),
     (
         "export",

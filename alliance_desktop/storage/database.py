@@ -29,8 +29,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # "ALDk": marks a file as ours, so that another program's SQLite file is refused.
 APPLICATION_ID = 0x414C446B
 # The newest schema this version knows; tests check it matches the migrations' head.
-SCHEMA_HEAD = "0003_sync"
-KNOWN_REVISIONS = ("0001_initial", "0002_search", "0003_sync")
+SCHEMA_HEAD = "0004_members"
+KNOWN_REVISIONS = ("0001_initial", "0002_search", "0003_sync", "0004_members")
 
 
 @dataclass(frozen=True)
@@ -285,6 +285,7 @@ class Database:
 def _create(path: Path) -> Database:
     engine = make_engine(path)
     # The sharing engine's tables belong to the same metadata: register them first.
+    import alliance_desktop.storage.members_models
     import alliance_desktop.storage.sync_models  # noqa: F401
     from alliance_desktop.storage import reference
     from alliance_desktop.storage.models import Base

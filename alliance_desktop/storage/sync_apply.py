@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from alliance_desktop.core import hlc
+from alliance_desktop.storage.members_models import enforce_erasures
 from alliance_desktop.storage.sync_log import chunks, load_changes, now_text
 from alliance_desktop.storage.sync_schema import TableInfo, children_of, travelling
 from alliance_desktop.storage.sync_state import Change, RowOutcome, outcome, same_value
@@ -587,6 +588,8 @@ def materialize(
 ) -> None:
     """Make the tables hold, for ``keys`` (and rows that depend on them), what the log says."""
     wanted = {k for k in keys if k[0] in travelling()}
+    # An erased person's data never comes back, whatever the incoming changes hold.
+    wanted |= enforce_erasures(con, wanted)
     if include_parked:
         wanted |= parked_keys(con)
     if not wanted:
