@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QUndoStack
 
@@ -22,3 +24,5 @@ class WorkshopContext:
     stack: QUndoStack
     sink: ChangeSink
     meeting_id: uuid.UUID = NO_MEETING
+    # Local wall-clock time: arrival times, the clock (tests pass a fake one).
+    now: Callable[[], dt.datetime] = field(default=dt.datetime.now)

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -212,16 +213,21 @@ class RecordTableModel(QAbstractTableModel, Generic[K]):
         parent: QObject | None = None,
         *,
         order: Callable[[K], Any] | None = None,
+        emphasis: Callable[[K], bool] | None = None,
     ) -> None:
         """A table of ``columns``, sorted by ``order`` if given, else in the order set.
 
-        ``search_text`` feeds type-ahead filters (``SEARCH_ROLE``).
+        ``search_text`` feeds type-ahead filters (``SEARCH_ROLE``); rows for which
+        ``emphasis`` is true are shown in bold.
         """
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[K] = []
         self._search_text = search_text
         self._order = order
+        self._emphasis = emphasis
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_records(self, records: Sequence[K]) -> None:
         """Replace every row."""
@@ -313,6 +319,8 @@ class RecordTableModel(QAbstractTableModel, Generic[K]):
             return str(r.id)
         if role == SEARCH_ROLE and self._search_text is not None:
             return self._search_text(r)
+        if role == Qt.ItemDataRole.FontRole and self._emphasis is not None and self._emphasis(r):
+            return self._bold
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

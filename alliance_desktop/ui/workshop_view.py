@@ -41,6 +41,7 @@ from alliance_desktop.services.workshop import (
     to_local,
 )
 from alliance_desktop.storage.database import Database
+from alliance_desktop.ui.attendance_tab import AttendanceTab
 from alliance_desktop.ui.board import COLUMNS, BoardTab
 from alliance_desktop.ui.workshop_context import WorkshopContext
 
@@ -143,7 +144,7 @@ class WorkshopView(QWidget):
         self.stack = QUndoStack(self)
         undo_group.addStack(self.stack)
         undo_group.setActiveStack(self.stack)
-        self.context = WorkshopContext(db, self.stack, self)
+        self.context = WorkshopContext(db, self.stack, self, now=self._now)
         self.data: WorkshopData | None = None
         self._alert = ClockAlert.NONE
 
@@ -196,7 +197,10 @@ class WorkshopView(QWidget):
         self.board = BoardTab(self.context, self)
         self.board.board_changed.connect(self._board_changed)
         self.board.draft_changed.connect(self.draft_changed)
+        self.attendance = AttendanceTab(self.context, self)
+        self.attendance.counts_changed.connect(self.counts_changed)
         self._tab_keys: list[str] = []
+        self._add_tab(ATTENDANCE, self.attendance, t("P&résences", "&Attendance"))
         self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
 
         layout = QVBoxLayout(self)
@@ -259,6 +263,7 @@ class WorkshopView(QWidget):
         self.data = data
         self.context.meeting_id = meeting_id
         self.board.load(data.points)
+        self.attendance.load()
         self._show_plan(data.plan)
         if tab is not None:
             self.show_tab(tab)
@@ -281,7 +286,7 @@ class WorkshopView(QWidget):
 
     def counts(self) -> tuple[int, int]:
         """People present and points noted, for the status bar."""
-        return 0, len(self.board.points())
+        return self.attendance.present(), len(self.board.points())
 
     def current_tab(self) -> str:
         """The key of the tab in front."""
@@ -297,6 +302,8 @@ class WorkshopView(QWidget):
             return
         if changes.touches(Part.POINTS):
             self.board.apply(changes)
+        if changes.touches(Part.ATTENDANCE):
+            self.attendance.apply(changes)
         for plan in changes.upserted_of(PlanData):
             self._show_plan(plan)
         if changes.touches(Part.SESSIONS):

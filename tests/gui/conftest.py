@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, qInstallMessageHandler
+from pytestqt.qtbot import QtBot
 
 from alliance_desktop.core.i18n import set_language
 from alliance_desktop.storage.database import Database, open_database
+from alliance_desktop.ui.main_window import MainWindow
 
 from .helpers import QtMessages, fill
 
@@ -23,6 +26,9 @@ def qt_messages() -> Iterator[QtMessages]:
         yield messages
     finally:
         qInstallMessageHandler(previous)
+    # The offscreen platform cannot raise a pop-up or grab the keyboard (a completer's
+    # list does both); it says so, and that is about the test platform, not the app.
+    messages.records[:] = [r for r in messages.records if "This plugin does not support" not in r]
     if messages.records:
         pytest.fail("Qt warned during the test:\n" + "\n".join(messages.records))
 
@@ -55,3 +61,45 @@ def db(db_path: Path) -> Iterator[Database]:
     database = open_database(db_path)
     yield database
     database.close()
+
+
+# The workshop tests' clock: the air workshop's day, 42 minutes after 17:00.
+NOW = dt.datetime(2024, 9, 5, 17, 42)
+
+
+class FakeClock:
+    """Local wall-clock time that a test sets and moves forward."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    """The clock the workshop window reads."""
+    return FakeClock()
+
+
+@pytest.fixture
+def workshop_window(qtbot: QtBot, db: Database, fake_clock: FakeClock) -> MainWindow:
+    """The main window on the filled database, shown at a laptop's size, with a fake clock."""
+    from alliance_desktop.app import app_settings, open_for_window
+    from alliance_desktop.core import paths
+
+    window = MainWindow(
+        db,
+        open_db=open_for_window,
+        settings=app_settings(),
+        data_dir=paths.data_dir(),
+        now=fake_clock,
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # keyboard focus needs an active window
+    return window

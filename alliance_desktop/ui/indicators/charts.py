@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import math
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QResizeEvent
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
@@ -48,6 +50,16 @@ HOVER_RADIUS: Final = 24.0
 
 def _colour(n: int) -> QColor:
     return PALETTE[n % len(PALETTE)]
+
+
+def _tint(colour: QColor, strength: float = 0.6) -> QColor:
+    """The colour mixed with white: an opaque area as light as a translucent one."""
+    keep = strength
+    return QColor(
+        round(colour.red() * keep + 255 * (1 - keep)),
+        round(colour.green() * keep + 255 * (1 - keep)),
+        round(colour.blue() * keep + 255 * (1 - keep)),
+    )
 
 
 class FrenchAxis(pg.AxisItem):  # type: ignore[misc]
@@ -137,7 +149,6 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self._title_item: Any = None
         self._badge_item: Any = None
         self.scene().sigMouseMoved.connect(self._mouse_moved)
-        self.show_message(t("Choisissez un indicateur.", "Choose an indicator."))
 
     # --- building -------------------------------------------------------------------
 
@@ -298,20 +309,38 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         assert chart.total is not None
         years = [v.year for v in chart.total.points]
         below = [0.0] * len(years)
-        floor = plot.plot(years, below, pen=pg.mkPen(None))
+        bands = []
         for n, line in enumerate(chart.lines):
             own = {v.year: v.value for v in line.points}
             top = [b + own.get(y, 0.0) for b, y in zip(below, years, strict=True)]
+            bands.append((n, line, own, below, top))
+            below = top
+        # Each band is its cumulative curve filled down to zero, drawn from the top band
+        # down so that each covers the part of the ones above it that is not theirs:
+        # one curve a sector, where filling between two curves costs three items.
+        for n, _line, _own, _below, top in reversed(bands):
             colour = _colour(n)
-            edge = plot.plot(years, top, pen=_pen(colour.darker(115), 1.0 * self._k))
-            fill = QColor(colour)
-            fill.setAlpha(150)
-            plot.addItem(pg.FillBetweenItem(floor, edge, brush=pg.mkBrush(fill)))
+            fill = _tint(colour)
+            plot.addItem(
+                pg.PlotCurveItem(
+                    years,
+                    top,
+                    pen=_pen(colour.darker(115), 1.0 * self._k),
+                    fillLevel=0,
+                    brush=pg.mkBrush(fill),
+                )
+            )
+        for n, line, own, base, top in bands:
+            colour = _colour(n)
             sample = pg.PlotDataItem(
-                [], [], pen=_pen(colour.darker(115), 1.0 * self._k), fillLevel=0, fillBrush=fill
+                [],
+                [],
+                pen=_pen(colour.darker(115), 1.0 * self._k),
+                fillLevel=0,
+                fillBrush=_tint(colour),
             )
             legend.addItem(sample, _escape(line.label))
-            for y, b, tp in zip(years, below, top, strict=True):
+            for y, b, tp in zip(years, base, top, strict=True):
                 if y in own:
                     self.hover_points.append(
                         HoverPoint(
@@ -320,7 +349,6 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
                             f"{line.label} · {y}\u00a0: {si.format_quantity(own[y], unit)}",
                         )
                     )
-            floor, below = edge, top
         total = plot.plot(
             years,
             [v.value for v in chart.total.points],
@@ -614,16 +642,26 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
 
 
 def png_bytes(image: QImage) -> bytes:
-    """Encode an image as PNG, favouring speed: charts are flat colours."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    # Quality 50 is zlib's middle level: a third of the size of the fastest for a
-    # few milliseconds more.
-    if not image.save(buffer, "PNG", quality=50):  # type: ignore[call-overload]
-        raise RuntimeError("the chart could not be encoded as PNG")
-    buffer.close()
-    return bytes(data.data())
+    """Encode an image as PNG, favouring speed: charts are flat colours.
+
+    Through Pillow: its zlib level 3 takes half the time of Qt's fastest PNG setting for
+    the same size (about 20 ms against 40 for 1600 × 900).
+    """
+    from PIL import Image
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    picture = Image.frombuffer(
+        "RGB",
+        (rgb.width(), rgb.height()),
+        bytes(rgb.constBits()),
+        "raw",
+        "BGRX" if sys.byteorder == "little" else "XRGB",
+        rgb.bytesPerLine(),
+        1,
+    )
+    out = io.BytesIO()
+    picture.save(out, "PNG", compress_level=3)
+    return out.getvalue()
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,118 @@
+"""Small widgets the workshop tabs share: a type-ahead filter, a choice delegate, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from alliance_desktop.core.labels import label
+from alliance_desktop.services.attendance import fold
+from alliance_desktop.ui.workshop_models import SEARCH_ROLE
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class FoldedFilter(QSortFilterProxyModel):
+    """Keeps the rows whose search text holds every word typed, accents and case ignored."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        """No filter until :meth:`set_query`."""
+        super().__init__(parent)
+        self._words: list[str] = []
+
+    def set_query(self, text: str) -> None:
+        """Filter on ``text`` (empty: every row)."""
+        self.beginFilterChange()
+        self._words = fold(text).split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        """Whether the row's ``SEARCH_ROLE`` text contains every word of the query."""
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        key = model.index(source_row, 0, source_parent).data(SEARCH_ROLE) or ""
+        return all(word in key for word in self._words)
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell with a list of enumeration values shown by their labels."""
+
+    def __init__(self, choices: Sequence[StrEnum], parent: QObject | None = None) -> None:
+        """Offer ``choices``; the model receives the chosen value itself."""
+        super().__init__(parent)
+        self._choices = list(choices)
+
+    def createEditor(
+        self, parent: QWidget, _option: QStyleOptionViewItem, _index: AnyIndex
+    ) -> QWidget:
+        """A drop-down list of the labels."""
+        editor = QComboBox(parent)
+        for value in self._choices:
+            editor.addItem(label(value))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        """Start on the value the cell shows."""
+        assert isinstance(editor, QComboBox)
+        shown = index.data(Qt.ItemDataRole.EditRole)
+        row = editor.findText(str(shown))
+        editor.setCurrentIndex(max(row, 0))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
+        """Hand the chosen enumeration value to the model."""
+        assert isinstance(editor, QComboBox)
+        # By position: a value stored as item data would come back as a plain string.
+        model.setData(index, self._choices[editor.currentIndex()], Qt.ItemDataRole.EditRole)
+
+
+def record_table(parent: QWidget, name: str, accessible: str) -> QTableView:
+    """A new table view set up as :func:`setup_table` does."""
+    return setup_table(QTableView(parent), name, accessible)
+
+
+def setup_table(view: QTableView, name: str, accessible: str) -> QTableView:
+    """Set ``view`` up the way every workshop table is: rows, no grid, keyboard first."""
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked
+        | QAbstractItemView.EditTrigger.EditKeyPressed
+        | QAbstractItemView.EditTrigger.SelectedClicked
+    )
+    # Tab leaves the table for the next field instead of walking its cells.
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
+    return view
+
+
+def stretch_column(view: QTableView, column: int) -> None:
+    """Let ``column`` take the width the others leave."""
+    view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
