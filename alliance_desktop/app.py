@@ -169,12 +169,38 @@ def _quit_on_signals(app: QApplication, stack: contextlib.ExitStack) -> None:
     stack.callback(timer.stop)
 
 
+# Set by benchmarks: print "painted" and quit once the main window has painted.
+EXIT_AFTER_PAINT_ENV = "ALLIANCE_DESKTOP_EXIT_AFTER_PAINT"
+
+
+def _exit_after_first_paint(app: QApplication, window: MainWindow) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class _Painted(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                app.removeEventFilter(self)
+
+                def report() -> None:
+                    print("painted", flush=True)
+                    app.quit()
+
+                QTimer.singleShot(0, report)
+            return False
+
+    watcher = _Painted(window)
+    app.installEventFilter(watcher)
+
+
 def run_gui(db_path: Path, demo: bool, lang: str | None) -> int:
     """Open the database, then the window; returns the process exit code.
 
     A database that cannot be used is reported in one sentence on stderr (exit code 1)
     before Qt is even loaded.
     """
+    from alliance_desktop.core.logs import setup_logging
+
+    log_path = setup_logging()
     settings = app_settings()
     lang = choose_language(lang, settings)
     set_language(lang)
@@ -188,10 +214,15 @@ def run_gui(db_path: Path, demo: bool, lang: str | None) -> int:
         window: MainWindow | None = None
         try:
             app = make_application()
+            from alliance_desktop.ui.crash import install_excepthook
+
+            stack.callback(setattr, sys, "excepthook", install_excepthook(log_path))
             _quit_on_signals(app, stack)
             translators = install_qt_translations(app, lang)
             window = build_main_window(db, settings=settings, is_demo=demo)
             place_window(window)
+            if os.environ.get(EXIT_AFTER_PAINT_ENV):
+                _exit_after_first_paint(app, window)
             code = app.exec()
             for translator in translators:
                 app.removeTranslator(translator)
