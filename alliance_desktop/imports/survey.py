@@ -145,12 +145,11 @@ def parse_themes(text: str) -> tuple[list[e.Theme], list[str]]:
     """Every theme a cell names, and the parts that name none."""
     themes: list[e.Theme] = []
     unknown: list[str] = []
-    whole = parse_theme(text)
-    if whole is not None:
-        return [whole], []
-    for part in _SPLIT.split(text):
-        if not part.strip():
-            continue
+    parts = [p for p in _SPLIT.split(text) if p.strip()]
+    if len(parts) <= 1:
+        whole = parse_theme(text)
+        return ([whole], []) if whole is not None else ([], [text.strip()])
+    for part in parts:
         theme = parse_theme(part)
         if theme is None:
             unknown.append(part.strip())

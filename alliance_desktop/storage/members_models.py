@@ -170,13 +170,30 @@ def is_erased(session: Session, table: str, row_id: uuid.UUID | str) -> bool:
 # --- what identifies a person, and where it is written ----------------------------------
 
 
+# Names of things and codes, not prose: an organisation called « Saint-Martin » must not
+# lose its name when a Mr Martin is erased.
+_NOT_FREE_TEXT: Final = frozenset(
+    {
+        ("organisation", "name"),
+        ("organisation", "short_name"),
+        ("setting", "key"),
+        ("attachment", "media_type"),
+        ("indicator", "unit"),
+        ("indicator", "breakdown_label"),
+        ("measurement", "breakdown_key"),
+        ("objective", "breakdown_key"),
+    }
+)
+
+
 @functools.cache
 def free_text_columns() -> dict[str, tuple[str, ...]]:
     """The text columns of the travelling tables, where a name may have been written.
 
-    Every text column counts (titles, backgrounds, contacts, labels), not only points
-    and notes: a name pasted anywhere must go. The person's own row is dealt with field
-    by field, and the erasure and audit tables hold no text about anyone.
+    Every text column of prose counts (titles, backgrounds, contacts, labels), not only
+    points and notes: a name pasted anywhere must go; names of things and codes do not.
+    The person's own row is dealt with field by field, and the erasure and audit tables
+    hold no text about anyone.
     """
     out: dict[str, tuple[str, ...]] = {}
     for name, info in travelling().items():
@@ -187,6 +204,7 @@ def free_text_columns() -> dict[str, tuple[str, ...]]:
             c.name
             for c in table.columns
             if c.name in info.fields
+            and (name, c.name) not in _NOT_FREE_TEXT
             and isinstance(c.type, String | Text)
             and not isinstance(c.type, SAEnum)
         )
