@@ -30,11 +30,13 @@ from alliance_desktop.core.objectives import (
     least_squares_slope,
 )
 from alliance_desktop.imports.common import normalise
-from alliance_desktop.imports.measurements import FIRST_YEAR, LAST_YEAR
 from alliance_desktop.storage import reference
 from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.models import Indicator, Measurement, Meeting, Objective
 
+# The years a value or an objective may concern: the measurement import's range.
+FIRST_YEAR: Final = 1990
+LAST_YEAR: Final = 2100
 # Inventories (ATMO, the regional observatory) publish a year's figures about two years
 # later: a series whose latest value is older than this is « sans donnée récente ».
 RECENT_YEARS: Final = 3

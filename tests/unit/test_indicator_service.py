@@ -509,3 +509,9 @@ def test_numbers_in_french() -> None:
     assert si.format_percent(3.5) == "+3,5\u00a0%"
     set_language("en")
     assert si.format_number(1234.5) == "1,234.5"
+
+
+def test_year_range_is_the_import_s() -> None:
+    from alliance_desktop.imports import measurements
+
+    assert (si.FIRST_YEAR, si.LAST_YEAR) == (measurements.FIRST_YEAR, measurements.LAST_YEAR)

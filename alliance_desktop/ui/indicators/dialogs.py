@@ -25,8 +25,8 @@ from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 from alliance_desktop.core.labels import label, short_theme
 from alliance_desktop.imports.common import parse_number
-from alliance_desktop.imports.measurements import FIRST_YEAR, LAST_YEAR
 from alliance_desktop.services import indicators as si
+from alliance_desktop.services.indicators import FIRST_YEAR, LAST_YEAR
 from alliance_desktop.storage.database import Database
 
 # A year spin box shows « — » at its minimum: the year is not given.

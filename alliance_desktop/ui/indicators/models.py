@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -20,7 +20,6 @@ from alliance_desktop.core.dates import long_date
 from alliance_desktop.core.i18n import t
 from alliance_desktop.core.labels import label, short_theme
 from alliance_desktop.core.objectives import Status, status_label
-from alliance_desktop.imports.measurements import AcceptedRow, Action, RejectedRow
 from alliance_desktop.services.indicators import (
     IndicatorState,
     MeasurementInfo,
@@ -33,6 +32,11 @@ from alliance_desktop.services.indicators import (
     format_quantity,
     stage_state_label,
 )
+
+# The import's row types only: the import module (and what it pulls in) loads with the
+# import dialog, not with the dashboard.
+if TYPE_CHECKING:
+    from alliance_desktop.imports.measurements import AcceptedRow, RejectedRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -374,7 +378,7 @@ class StageTableModel(_RowsModel[ThemeOverview]):
         return None
 
 
-class AcceptedRowsModel(_RowsModel[AcceptedRow]):
+class AcceptedRowsModel(_RowsModel["AcceptedRow"]):
     """The import preview: each accepted row and what importing will do with it."""
 
     LINE, INDICATOR, YEAR, KEY, VALUE, ACTION = range(6)
@@ -403,9 +407,9 @@ class AcceptedRowsModel(_RowsModel[AcceptedRow]):
                 return record.breakdown_key or "—"
             if column == self.VALUE:
                 return format_number(record.value)
-            if record.action is Action.NEW:
+            if record.action == "new":
                 return t("nouvelle", "new")
-            if record.action is Action.UNCHANGED:
+            if record.action == "unchanged":
                 return t("identique", "unchanged")
             old = format_number(record.previous) if record.previous is not None else "?"
             return t(f"remplace {old}", f"replaces {old}")
@@ -418,7 +422,7 @@ class AcceptedRowsModel(_RowsModel[AcceptedRow]):
         return None
 
 
-class RejectedRowsModel(_RowsModel[RejectedRow]):
+class RejectedRowsModel(_RowsModel["RejectedRow"]):
     """Every rejected row of a file, with its reason."""
 
     LINE, REASON = range(2)
