@@ -66,6 +66,11 @@ def install_qt_translations(app: QApplication, lang: str) -> list[QTranslator]:
     installed: list[QTranslator] = []
     if lang == "en":
         return installed  # Qt's own strings are written in English.
+    from alliance_desktop.ui.qt_french import FrenchSupplement
+
+    supplement = FrenchSupplement(app)
+    if app.installTranslator(supplement):
+        installed.append(supplement)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     # qtbase holds the dialogs' strings; "qt" is the older catalogue that includes it,
     # tried only where a packager shipped that one alone.
