@@ -742,18 +742,27 @@ def join_workspace(db: Database, shared: Path, *, backup_dir: Path | None = None
 # -- merging a file that did not come through the shared folder ----------------------
 
 
-def _changes_of_database(path: Path, tmp: Path) -> list[NewChange]:
+def _changes_of_database(path: Path, tmp: Path, shown: Path) -> list[NewChange]:
     """Every change a database file holds, read from a migrated private copy of it.
 
     The copy gets the file's rows that predate its log entered as created, under a
-    device id of its own (the copy is bound to another path).
+    device id of its own (the copy is bound to another path). Messages name ``shown``,
+    the file the user chose.
     """
-    state = inspect_file(path)
+    try:
+        state = inspect_file(path)
+    except DatabaseError as exc:
+        raise DatabaseError(
+            t(
+                f"« {shown} » est endommagé ou n'est pas une base ({exc}).",
+                f"“{shown}” is damaged or not a database ({exc}).",
+            )
+        ) from exc
     if state.application_id != APPLICATION_ID or not state.tables:
         raise DatabaseError(
             t(
-                f"« {path} » n'est pas une base Alliance Desktop.",
-                f"“{path}” is not an Alliance Desktop database.",
+                f"« {shown} » n'est pas une base Alliance Desktop.",
+                f"“{shown}” is not an Alliance Desktop database.",
             )
         )
     copy = tmp / "incoming.sqlite3"
@@ -762,11 +771,15 @@ def _changes_of_database(path: Path, tmp: Path) -> list[NewChange]:
         src.execute("VACUUM INTO ?", (str(copy),))
     except sqlite3.Error as exc:
         raise DatabaseError(
-            t(f"« {path} » est illisible ({exc}).", f"“{path}” cannot be read ({exc}).")
+            t(f"« {shown} » est illisible ({exc}).", f"“{shown}” cannot be read ({exc}).")
         ) from exc
     finally:
         src.close()
-    other = open_database(copy, create=False, backup_dir=tmp / "backups")
+    try:
+        other = open_database(copy, create=False, backup_dir=tmp / "backups")
+    except DatabaseError as exc:
+        # Name the user's file, not the private copy, in the message.
+        raise type(exc)(str(exc).replace(str(copy), str(shown))) from exc
     try:
         with immediate(other.engine) as con:
             sync_capture.adopt_all(con)
@@ -783,9 +796,9 @@ def _changes_of_database(path: Path, tmp: Path) -> list[NewChange]:
         except (ValueError, TypeError) as exc:
             raise DatabaseError(
                 t(
-                    f"« {path} » contient une modification invalide ({exc}) : "
+                    f"« {shown} » contient une modification invalide ({exc}) : "
                     "rien n'a été fusionné.",
-                    f"“{path}” holds an invalid change ({exc}): nothing was merged.",
+                    f"“{shown}” holds an invalid change ({exc}): nothing was merged.",
                 )
             ) from exc
     return out
@@ -845,7 +858,7 @@ def merge_file(db: Database, path: Path, *, backup_dir: Path | None = None) -> P
                         f"“{path}” is neither an Alliance Desktop database nor a bundle.",
                     )
                 )
-            changes = _changes_of_database(local, tmp)
+            changes = _changes_of_database(local, tmp, path)
         clock = sync_log.clock_for(ident)
         future = [c for c in changes if clock.too_far_ahead(c.stamp)]
         if future:
