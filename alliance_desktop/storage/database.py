@@ -222,6 +222,18 @@ def check_file(path: Path) -> CheckReport:
     return CheckReport(state.revision, problems)
 
 
+def load_mappings() -> None:
+    """Import every mapped class, and with them the change capture of the sharing engine.
+
+    Every path that writes through the ORM goes through here first: a table missing from
+    the metadata would not be created, and a write made before the capture listens would
+    never travel to the other laptops.
+    """
+    import alliance_desktop.storage.members_models
+    import alliance_desktop.storage.models
+    import alliance_desktop.storage.sync_models  # noqa: F401
+
+
 class Database:
     """An open working database: an engine and a factory of ORM sessions."""
 
@@ -236,7 +248,7 @@ class Database:
         if self._factory is None:
             from sqlalchemy.orm import sessionmaker
 
-            import alliance_desktop.storage.models  # noqa: F401  (maps the classes)
+            load_mappings()
 
             self._factory = sessionmaker(self.engine, expire_on_commit=False)
         return self._factory
@@ -285,8 +297,7 @@ class Database:
 def _create(path: Path) -> Database:
     engine = make_engine(path)
     # The sharing engine's tables belong to the same metadata: register them first.
-    import alliance_desktop.storage.members_models
-    import alliance_desktop.storage.sync_models  # noqa: F401
+    load_mappings()
     from alliance_desktop.storage import reference
     from alliance_desktop.storage.models import Base
 
