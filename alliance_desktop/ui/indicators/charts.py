@@ -190,6 +190,8 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         plot.getViewBox().setMenuEnabled(False)
         plot.showGrid(x=False, y=True, alpha=0.25)
         layout.addItem(plot, row=1, col=0, colspan=2)
+        # Any spare height goes to the plot, none to the title or the legends.
+        layout.layout.setRowStretchFactor(1, 1)
         self._plot = plot
         self._hover_label = None
         self._hover_dot = None
@@ -231,7 +233,8 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         # Laid out below the plot rather than floating over it: it must scale with the
         # chart when exported, and never hide a value.
         legend.setFlag(legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
-        legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        legend.layout.setContentsMargins(0, 0, 0, 0)
         self.ci.addItem(legend, row=row, col=0, colspan=2)
         return legend
 
@@ -288,7 +291,7 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         )
         if chart.unit:
             plot.setLabel("left", chart.unit, color=_INK)
-        legend = self._legend()
+        legend = self._legend(columns=4)
         objectives = self._legend(row=3, columns=1) if chart.paths else None
         unit = chart.unit
         if chart.stacked and chart.total is not None and chart.total.points:

@@ -278,7 +278,7 @@ class IndicatorDashboard(QMainWindow):
         chart_split.addWidget(self.details_tabs)
         chart_split.setStretchFactor(0, 3)
         chart_split.setStretchFactor(1, 1)
-        chart_split.setSizes([380, 210])
+        chart_split.setSizes([440, 160])
         self.chart_frame.setMinimumHeight(240)
         right_layout.addLayout(head)
         right_layout.addWidget(self.indicator_details)

@@ -237,8 +237,20 @@ class ObjectiveDialog(_EditDialog):
         self.change = QLineEdit(_number_text(o.change_percent) if o else "", self)
         self.change.setPlaceholderText(t("ex. −69 pour −69 %", "e.g. −69 for −69 %"))
         self.baseline = _year_box(self, o.baseline_year if o else None)
+        self.baseline.setToolTip(
+            t(
+                "Pour une valeur cible, « — » part de la première mesure.",
+                "For a target value, “—” starts from the first measurement.",
+            )
+        )
         self.horizon = _year_box(self, o.horizon_year if o else None)
         self.direction = QComboBox(self)
+        self.direction.setToolTip(
+            t(
+                "Pour une cible : « Diminution » en fait un plafond, « Hausse » un plancher.",
+                "For a target: “Decrease” makes it a ceiling, “Increase” a floor.",
+            )
+        )
         self.direction.addItem(t("— selon la cible —", "— from the target —"), "")
         for d in e.Direction:
             self.direction.addItem(label(d), d.value)
