@@ -331,6 +331,11 @@ def to_local(utc: dt.datetime) -> dt.datetime:
     return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
+def to_utc(local: dt.datetime) -> dt.datetime:
+    """Naive local wall-clock time as a naive UTC stamp (as the database keeps times)."""
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def clock_state(
     started: dt.datetime, day: dt.date, planned_end: dt.time | None, now: dt.datetime
 ) -> ClockState:

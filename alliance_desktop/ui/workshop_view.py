@@ -39,10 +39,12 @@ from alliance_desktop.services.workshop import (
     load_workshop,
     start_meeting,
     to_local,
+    to_utc,
 )
 from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.attendance_tab import AttendanceTab
 from alliance_desktop.ui.board import COLUMNS, BoardTab
+from alliance_desktop.ui.planning_tab import PlanningTab
 from alliance_desktop.ui.workshop_context import WorkshopContext
 
 Now = Callable[[], dt.datetime]
@@ -197,9 +199,11 @@ class WorkshopView(QWidget):
         self.board = BoardTab(self.context, self)
         self.board.board_changed.connect(self._board_changed)
         self.board.draft_changed.connect(self.draft_changed)
+        self.planning = PlanningTab(self.context, self)
         self.attendance = AttendanceTab(self.context, self)
         self.attendance.counts_changed.connect(self.counts_changed)
         self._tab_keys: list[str] = []
+        self._add_tab(PLANNING, self.planning, t("&Préparation", "&Planning"))
         self._add_tab(ATTENDANCE, self.attendance, t("P&résences", "&Attendance"))
         self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
 
@@ -323,6 +327,7 @@ class WorkshopView(QWidget):
         assert self.data is not None
         if plan is not self.data.plan:
             self.data = replace(self.data, plan=plan)
+        self.planning.load(plan)
         f = plan.fields
         self.title_label.setText(f.title or self._fallback_title(plan))
         meta = [long_date(f.date)]
@@ -353,10 +358,15 @@ class WorkshopView(QWidget):
         if self.data is None:
             return None
         plan = self.data.plan
-        if plan.status != e.SessionStatus.RUNNING or plan.started_at is None:
+        if plan.status != e.SessionStatus.RUNNING:
             return None
-        started = to_local(plan.started_at)
-        return clock_state(started, plan.fields.date, plan.fields.planned_end, self._now())
+        now = self._now()
+        if plan.started_at is not None:
+            started = to_local(plan.started_at)
+        else:
+            # Marked running elsewhere (an import, another laptop) without a start stamp.
+            started = dt.datetime.combine(plan.fields.date, plan.fields.start_time or now.time())
+        return clock_state(started, plan.fields.date, plan.fields.planned_end, now)
 
     def tick(self) -> None:
         """Update the clock; warn once when a limit comes near or is passed."""
@@ -394,7 +404,8 @@ class WorkshopView(QWidget):
         """« Démarrer la séance »: the clock starts now."""
         if self.data is None:
             return
-        self._run(lambda: start_meeting(self.context.db, self.context.meeting_id))
+        now = to_utc(self._now())
+        self._run(lambda: start_meeting(self.context.db, self.context.meeting_id, now))
         self.show_tab(BOARD)
 
     def close_session(self) -> None:
@@ -411,7 +422,8 @@ class WorkshopView(QWidget):
             ),
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda: close_meeting(self.context.db, self.context.meeting_id))
+            now = to_utc(self._now())
+            self._run(lambda: close_meeting(self.context.db, self.context.meeting_id, now))
 
     def _run(self, step: Callable[[], Changes]) -> bool:
         """Call a service that is not undoable and apply what it changed."""

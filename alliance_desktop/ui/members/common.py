@@ -1,0 +1,138 @@
+"""Pieces the members' screens share: a background job, record tables, search fields, messages."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
+
+from alliance_desktop import APP_NAME
+from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.i18n import t
+from alliance_desktop.ui.members.models import RecordsModel, SearchProxy
+
+R = TypeVar("R")
+
+
+class JobSignals(QObject):
+    """What a background job reports, delivered on the GUI thread.
+
+    Signals:
+        done: the job finished; carries its result.
+        failed: the job was refused for a reason the user can act on; carries it.
+        crashed: the job raised an unexpected error; carries the traceback.
+    """
+
+    done = Signal(object)
+    failed = Signal(str)
+    crashed = Signal(str)
+
+
+class Job(QRunnable):
+    """Runs a function on Qt's thread pool; touches no widget, reports by signals."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        """A job that will call ``work`` once, on a worker thread."""
+        super().__init__()
+        self._work = work
+        # Created here, on the GUI thread, so that its signals are delivered there.
+        self.signals = JobSignals()
+
+    def run(self) -> None:
+        """Call the function; a known refusal and a bug are reported apart."""
+        try:
+            result = self._work()
+        except KnownError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception:
+            self.signals.crashed.emit(traceback.format_exc())
+        else:
+            self.signals.done.emit(result)
+
+
+def records_table(
+    parent: QWidget, name: str, accessible: str, model: RecordsModel[R], *, stretch: int = -1
+) -> tuple[QTableView, SearchProxy]:
+    """A sortable table of ``model``'s records, rows selected whole, keyboard first."""
+    proxy = SearchProxy(parent)
+    proxy.setSourceModel(model)
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # Tab leaves the table for the next field instead of walking its cells.
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch < 0)
+    if stretch >= 0:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view, proxy
+
+
+def selected_records(view: QTableView, model: RecordsModel[R]) -> list[R]:
+    """The records of the rows selected in ``view`` (through its proxy), in view order."""
+    proxy = view.model()
+    assert isinstance(proxy, SearchProxy)
+    rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+    return [model.record(proxy.mapToSource(proxy.index(r, 0)).row()) for r in rows]
+
+
+def current_record(view: QTableView, model: RecordsModel[R]) -> R | None:
+    """The record of the current row, if any."""
+    index = view.currentIndex()
+    if not index.isValid():
+        return None
+    proxy = view.model()
+    assert isinstance(proxy, SearchProxy)
+    return model.record(proxy.mapToSource(index).row())
+
+
+def search_field(
+    parent: QWidget, placeholder: str, on_change: Callable[[str], object]
+) -> QLineEdit:
+    """A search field that filters as one types (Échap clears it)."""
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setAccessibleName(t("Rechercher", "Search"))
+    edit.setClearButtonEnabled(True)
+    edit.textChanged.connect(on_change)
+    return edit
+
+
+def warn(parent: QWidget | None, message: str) -> None:
+    """Tell the user, in one sentence, why something was refused."""
+    QMessageBox.warning(parent, APP_NAME, message)
+
+
+def ask(parent: QWidget | None, title: str, message: str, yes: str) -> bool:
+    """A yes/no question whose safe answer (No) is the default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(message)
+    confirm = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(t("Annuler", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is confirm
