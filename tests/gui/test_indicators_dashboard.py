@@ -410,10 +410,14 @@ def test_attach_adds_the_menu_and_opens_the_dashboard(
     assert existing.actions()[0].shortcut().toString() == "Ctrl+I"
     controller = window.findChild(IndicatorsMenu)
     assert controller is not None
+    window.select_row(0)  # the Rencontres: no theme, so the dashboard opens on GES
     existing.actions()[0].trigger()
     dashboard = controller.dashboard
     assert dashboard is not None and dashboard.isVisible()
+    assert dashboard.theme is e.Theme.GES
     assert controller.open_dashboard() is dashboard
+    window.database_changed.emit(demo)
+    assert dashboard.database is demo and dashboard.indicator_model.rowCount() == 1
     assert controller.write_template(tmp_path / "modele.xlsx")
     assert (tmp_path / "modele.xlsx").is_file()
     dialog = controller.open_import()

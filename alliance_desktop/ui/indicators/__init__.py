@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from alliance_desktop import APP_NAME
+from alliance_desktop.core import enums as e
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 
@@ -61,7 +62,7 @@ class IndicatorsMenu(QObject):
     """The actions of the « Indicateurs » menu, and the windows they open.
 
     Signals:
-        none: the dashboard and the import dialog carry their own.
+        None of its own: the dashboard and the import dialog carry theirs.
     """
 
     def __init__(self, window: MainWindow) -> None:
@@ -101,7 +102,9 @@ class IndicatorsMenu(QObject):
         if self.dashboard is None:
             from alliance_desktop.ui.indicators.dashboard import IndicatorDashboard
 
-            self.dashboard = IndicatorDashboard(self._db(), parent=self._window)
+            self.dashboard = IndicatorDashboard(
+                self._db(), theme=self._current_theme(), parent=self._window
+            )
             self.dashboard.import_requested.connect(self.open_import)
             self.dashboard.resize(1280, 760)
         self.dashboard.show()
@@ -123,6 +126,13 @@ class IndicatorsMenu(QObject):
         self.import_dialog.raise_()
         self.import_dialog.activateWindow()
         return self.import_dialog
+
+    def _current_theme(self) -> e.Theme:
+        # The theme of the session on screen: the one the facilitators are talking about.
+        detail = self._window.meeting_view.detail
+        if detail is not None and detail.summary.theme is not None:
+            return detail.summary.theme
+        return e.Theme.GES
 
     def _imported(self, _result: object) -> None:
         if self.dashboard is not None:
