@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from alliance_desktop.core.i18n import set_language
@@ -31,6 +32,17 @@ def qt_messages() -> Iterator[QtMessages]:
     messages.records[:] = [r for r in messages.records if "This plugin does not support" not in r]
     if messages.records:
         pytest.fail("Qt warned during the test:\n" + "\n".join(messages.records))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_quit_on_last_window(qapp: QApplication) -> None:
+    """Closing the last window must not quit the tests' application.
+
+    Otherwise a test that runs the app's own event loop and closes its window leaves a
+    quit request behind, and every later event loop (``qtbot.wait``) returns at once,
+    so timers seem never to fire in the tests that follow.
+    """
+    qapp.setQuitOnLastWindowClosed(False)
 
 
 @pytest.fixture(autouse=True)
