@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,24 @@ FILE_FILTERS = (
     "Measurement files (*.xlsx *.csv *.txt);;Excel workbooks (*.xlsx);;"
     "CSV (*.csv *.txt);;All files (*)",
 )
+
+
+_POOL: QThreadPool | None = None
+
+
+def import_pool() -> QThreadPool:
+    """The thread that reads and writes imports, apart from Qt's global pool.
+
+    The global pool has one thread per core (two on many laptops): an export or a sync
+    running there would leave an import waiting, with the dialog showing « Lecture… ».
+    Owned by the application, which waits for a running import before it quits.
+    """
+    global _POOL
+    if _POOL is None:
+        _POOL = QThreadPool(QCoreApplication.instance())
+        _POOL.setObjectName("importPool")
+        _POOL.setMaxThreadCount(1)
+    return _POOL
 
 
 class JobSignals(QObject):
@@ -106,7 +124,7 @@ class MeasurementImportDialog(QDialog):
         self.setWindowTitle(t("Importer des mesures", "Import measurements"))
         self._db = db
         self._start_dir = start_dir or Path.home()
-        self._pool = QThreadPool.globalInstance()
+        self._pool = import_pool()
         # Jobs are kept until they report: their signal objects must outlive the thread.
         self._jobs: set[Job] = set()
         self._generation = 0
