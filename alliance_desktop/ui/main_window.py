@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
         self.close_session_action = self._action(
             t("C&lore la séance", "&Close the session"), self._close_session
         )
+        self.projection_action = self._action(
+            t("&Projection du tableau", "Board &projection"), self._toggle_projection, "F5"
+        )
         self.undo_action = self.undo_group.createUndoAction(self, t("Annuler", "Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, t("Rétablir", "Redo"))
@@ -238,6 +241,8 @@ class MainWindow(QMainWindow):
         session_menu.addSeparator()
         session_menu.addAction(self.undo_action)
         session_menu.addAction(self.redo_action)
+        session_menu.addSeparator()
+        session_menu.addAction(self.projection_action)
         session_menu.addSeparator()
         self.newer_action = self._action(
             t("Séance plus &récente", "&Newer session"), lambda: self._step(-1), "Alt+Up"
@@ -489,6 +494,10 @@ class MainWindow(QMainWindow):
             self.select_row(row)
             self.open_workshop("planning")
 
+    def _toggle_projection(self) -> None:
+        if self.in_workshop():
+            self.workshop().toggle_projection()
+
     def _start_session(self) -> None:
         if self.in_workshop():
             self.workshop().start()
@@ -499,7 +508,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         editing = self.in_workshop()
-        for action in (self.start_action, self.close_session_action):
+        for action in (self.start_action, self.close_session_action, self.projection_action):
             action.setEnabled(editing)
 
     # --- other actions ----------------------------------------------------------------
@@ -542,7 +551,9 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, APP_NAME, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the window's size and layout for next time."""
+        """Remember the window's size and layout for next time; close the projection."""
+        if self._workshop is not None:
+            self._workshop.close_projection()
         self._settings.set_data(GEOMETRY_KEY, bytes(self.saveGeometry().data()))
         self._settings.set_data(SPLITTER_KEY, bytes(self.splitter.saveState().data()))
         super().closeEvent(event)

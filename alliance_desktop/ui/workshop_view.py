@@ -45,6 +45,7 @@ from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.attendance_tab import AttendanceTab
 from alliance_desktop.ui.board import COLUMNS, BoardTab
 from alliance_desktop.ui.planning_tab import PlanningTab
+from alliance_desktop.ui.projection import ProjectionWindow
 from alliance_desktop.ui.workshop_context import WorkshopContext
 
 Now = Callable[[], dt.datetime]
@@ -176,6 +177,10 @@ class WorkshopView(QWidget):
         self.start_button.clicked.connect(self.start)
         self.close_button = QPushButton(t("Clore la séance", "Close the session"), self)
         self.close_button.clicked.connect(self.close_session)
+        self.projection_button = QPushButton(t("Projection (F5)", "Projection (F5)"), self)
+        self.projection_button.setObjectName("projectionButton")
+        self.projection_button.clicked.connect(self.toggle_projection)
+        self.projection: ProjectionWindow | None = None
 
         head = QVBoxLayout()
         head.setSpacing(2)
@@ -186,6 +191,7 @@ class WorkshopView(QWidget):
         right.addWidget(self.clock_label, 0, Qt.AlignmentFlag.AlignRight)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.projection_button)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.close_button)
         right.addLayout(buttons)
@@ -199,6 +205,7 @@ class WorkshopView(QWidget):
         self.board = BoardTab(self.context, self)
         self.board.board_changed.connect(self._board_changed)
         self.board.draft_changed.connect(self.draft_changed)
+        self.board.draft_changed.connect(self._draft_changed)
         self.planning = PlanningTab(self.context, self)
         self.attendance = AttendanceTab(self.context, self)
         self.attendance.counts_changed.connect(self.counts_changed)
@@ -319,7 +326,54 @@ class WorkshopView(QWidget):
         QMessageBox.warning(self, APP_NAME, message)
 
     def _board_changed(self, added: object) -> None:
+        if self.projection is not None and self.projection.isVisible():
+            self.projection.show_board(
+                self.board.points(), added if isinstance(added, uuid.UUID) else None
+            )
         self.board_changed.emit(added)
+
+    def _draft_changed(self, kind: object, text: str) -> None:
+        if self.projection is not None and self.projection.isVisible():
+            self.projection.set_draft(e.PointKind(str(kind)), text)
+
+    # --- projection ------------------------------------------------------------------
+
+    def toggle_projection(self) -> None:
+        """F5: show the board on the second screen, or close it."""
+        if self.projection is not None and self.projection.isVisible():
+            self.projection.close()
+            return
+        if self.data is None:
+            return
+        if self.projection is None:
+            # A child window: it closes with the main window and needs no other owner.
+            self.projection = ProjectionWindow(self)
+        self._update_projection_head()
+        self.projection.show_board(self.board.points(), None)
+        focus = self.window().focusWidget()
+        self.projection.place(self.window().screen())
+        # Some window managers activate a new window whatever it asks: take the keyboard
+        # back for the facilitator.
+        self.window().activateWindow()
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_projection(self) -> None:
+        """Close the projection window if it is open."""
+        if self.projection is not None:
+            self.projection.close()
+
+    def _update_projection_head(self) -> None:
+        if self.projection is None or self.data is None:
+            return
+        plan = self.data.plan
+        title = self.title_label.text()
+        self.projection.set_title(f"{title} — {long_date(plan.fields.date)}")
+        state = self.clock_state()
+        self.projection.set_clock(
+            clock_text(state) if state is not None else "",
+            state.alert if state is not None else ClockAlert.NONE,
+        )
 
     # --- header and clock ------------------------------------------------------------
 
@@ -340,6 +394,7 @@ class WorkshopView(QWidget):
         if f.location:
             meta.append(f.location)
         self.meta_label.setText(" · ".join(meta))
+        self._update_projection_head()
         self.start_button.setVisible(plan.status == e.SessionStatus.PLANNED)
         self.close_button.setVisible(plan.status == e.SessionStatus.RUNNING)
         if plan.status == e.SessionStatus.RUNNING:
@@ -388,6 +443,8 @@ class WorkshopView(QWidget):
             return
         self.clock_label.setText(clock_text(state))
         self._set_alert(state.alert, alert_text(state))
+        if self.projection is not None and self.projection.isVisible():
+            self.projection.set_clock(clock_text(state), state.alert)
 
     def _set_alert(self, alert: ClockAlert, text: str) -> None:
         self.clock_label.setStyleSheet(_ALERT_STYLE[alert])
