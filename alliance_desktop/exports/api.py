@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 from alliance_desktop.exports.charts import ChartRenderer, line_chart
-from alliance_desktop.storage.database import open_database
+from alliance_desktop.exports.progress import ProgressCallback
+from alliance_desktop.storage.database import Database, open_database
 
 DOCUMENTS = ("minutes", "summary", "report")
+
+
+@contextlib.contextmanager
+def _reading(db_path: Path) -> Iterator[Database]:
+    db = open_database(Path(db_path), create=False)
+    try:
+        yield db
+    finally:
+        # Not db.close(): an export writes nothing to fold back, and its checkpoint would
+        # wait (up to the busy timeout) for the window's own connection when the export
+        # runs beside it. SQLite folds the WAL itself when the last connection closes.
+        db.engine.dispose()
+
+
+def _meeting(db: Database, session: str | None, meeting: uuid.UUID | None) -> uuid.UUID | None:
+    if meeting is not None:
+        return meeting
+    if session is None:
+        return None
+    from alliance_desktop.exports.queries import find_session
+
+    return find_session(db, session)
 
 
 def export_document(
@@ -18,9 +44,11 @@ def export_document(
     out: Path,
     *,
     session: str | None = None,
+    meeting: uuid.UUID | None = None,
     year: int | None = None,
     template: Path | None = None,
     chart: ChartRenderer | None = line_chart,
+    progress: ProgressCallback | None = None,
 ) -> Path:
     """Write the minutes or summary of a session, or a year's report, to ``out``.
 
@@ -29,16 +57,18 @@ def export_document(
         db_path: the database to read (never created, never changed).
         out: the .docx file to write.
         session: the session's date (29/05/2024, 2024-05-29) or number.
+        meeting: the session's id, instead of ``session`` (the window knows it).
         year: the report's year.
         template: a Word template to take the styles from.
         chart: draws indicator charts for the report.
+        progress: told the report's progress (see ``report.write_report``).
 
     Raises:
         KnownError: unknown session or year, unreadable template or database,
             file that cannot be written.
+        Cancelled: ``progress`` asked to stop; nothing was written.
     """
     from alliance_desktop.exports.minutes import write_minutes, write_summary
-    from alliance_desktop.exports.queries import find_session
     from alliance_desktop.exports.report import write_report
 
     if kind not in DOCUMENTS:
@@ -48,20 +78,17 @@ def export_document(
                 f"Unknown document “{kind}”: choose from {', '.join(DOCUMENTS)}.",
             )
         )
-    db = open_database(Path(db_path), create=False)
-    try:
+    with _reading(db_path) as db:
         if kind == "report":
             if year is None:
                 raise KnownError(t("Indiquez l'année du rapport.", "Give the report's year."))
-            return write_report(db, year, out, template, chart)
-        if session is None:
+            return write_report(db, year, out, template, chart, progress)
+        meeting_id = _meeting(db, session, meeting)
+        if meeting_id is None:
             raise KnownError(t("Indiquez la séance.", "Give the session."))
-        meeting_id = find_session(db, session)
         if kind == "minutes":
             return write_minutes(db, meeting_id, out, template)
         return write_summary(db, meeting_id, out, template)
-    finally:
-        db.close()
 
 
 def export_table(
@@ -71,6 +98,7 @@ def export_table(
     *,
     fmt: str | None = None,
     session: str | None = None,
+    meeting: uuid.UUID | None = None,
     year: int | None = None,
 ) -> Path:
     """Write one table as CSV or XLSX; the format defaults to the file's extension.
@@ -89,9 +117,26 @@ def export_table(
             )
         )
     chosen = (fmt or Path(out).suffix.lstrip(".") or "csv").lower()
-    db = open_database(Path(db_path), create=False)
-    try:
-        meeting_id = q.find_session(db, session) if session is not None else None
+    with _reading(db_path) as db:
+        meeting_id = _meeting(db, session, meeting)
         return write_table(db, name, chosen, Path(out), q.Filter(meeting_id, year))
-    finally:
-        db.close()
+
+
+def export_workbook(
+    names: Sequence[str],
+    db_path: Path,
+    out: Path,
+    *,
+    meeting: uuid.UUID | None = None,
+    year: int | None = None,
+) -> Path:
+    """Write several tables into one Excel workbook at ``out``, a sheet each.
+
+    Raises:
+        KnownError: an unknown table; the file cannot be written.
+    """
+    from alliance_desktop.exports import queries as q
+    from alliance_desktop.exports.tables import write_tables
+
+    with _reading(db_path) as db:
+        return write_tables(db, names, Path(out), q.Filter(meeting, year))

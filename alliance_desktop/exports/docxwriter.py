@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -14,9 +15,14 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
+from docx.shared import Cm, Length, Pt, RGBColor
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
@@ -119,6 +125,12 @@ class Writer:
         default = self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         self._default_style_id = default.style_id if default is not None else None
         self.skipped_images = 0
+        # Pictures by SHA-1, the next picture's shape id and media number: python-docx
+        # finds each of these by walking every picture or element already in, which made
+        # a report of 200 charts quadratic (see _inline).
+        self._pictures: dict[str, tuple[str, Any]] = {}
+        self._next_shape_id = 0
+        self._next_media = 0
 
     # --- styles -----------------------------------------------------------------------
 
@@ -360,7 +372,7 @@ class Writer:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
         try:
-            p.add_run().add_picture(io.BytesIO(img.data), width=Cm(width))
+            p.add_run()._r.add_drawing(self._inline(img.data, Cm(width)))
         except Exception:
             # python-docx has its own header parser; an image Pillow accepts but it does
             # not (an exotic PNG chunk) must still not stop the document.
@@ -376,6 +388,36 @@ class Writer:
         if caption:
             self.caption(caption)
         return True
+
+    def _inline(self, data: bytes, width: Length) -> Any:
+        """The drawing of a picture ``width`` wide, its bytes stored once per document.
+
+        What ``run.add_picture`` does, without its two scans per picture: the SHA-1 of
+        every image already in (to share identical ones) and an XPath over the whole
+        document for the largest id.
+        """
+        part = self.doc.part
+        key = hashlib.sha1(data).hexdigest()
+        known = self._pictures.get(key)
+        if known is None:
+            image = DocxImage.from_blob(data)
+            media = part.package.image_parts
+            if not self._next_media:
+                # The template's own pictures (a letterhead's logo) keep their names.
+                self._next_media = max((p.partname.idx or 0 for p in media), default=0) + 1
+            name = PackURI(f"/word/media/image{self._next_media}.{image.ext}")
+            self._next_media += 1
+            image_part = ImagePart.from_image(image, name)
+            media.append(image_part)
+            known = (part.relate_to(image_part, RELATIONSHIP_TYPE.IMAGE), image)
+            self._pictures[key] = known
+        r_id, image = known
+        if not self._next_shape_id:
+            self._next_shape_id = part.next_id
+        shape_id = self._next_shape_id
+        self._next_shape_id += 1
+        cx, cy = image.scaled_dimensions(width, None)
+        return CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy)
 
     # --- output -----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Pictures made fit for Word: upright, RGB, at most 1600 px; the unreadable are refused."""
+"""Pictures made fit for Word: upright, RGB (or palette PNG), at most 1600 px; bad ones refused."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def prepare(data: bytes) -> Prepared:
     width, height = img.size
     fits = (
         img.format in ("JPEG", "PNG")
-        and img.mode == "RGB"
+        and (img.mode == "RGB" or _opaque_palette_png(img))
         and orientation == 1
         and max(width, height) <= MAX_SIDE
     )
@@ -100,6 +100,12 @@ def prepare(data: bytes) -> Prepared:
         raise ImageRejected(
             t("image endommagée ou tronquée", "damaged or truncated image")
         ) from exc
+
+
+def _opaque_palette_png(img: Image.Image) -> bool:
+    # Word and LibreOffice show palette PNGs as they are; the report's charts are drawn so
+    # (a quarter of the bytes), and converting each to RGB would undo the saving.
+    return img.format == "PNG" and img.mode == "P" and "transparency" not in img.info
 
 
 def _orientation(img: Image.Image) -> int:

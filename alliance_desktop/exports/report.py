@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alliance_desktop.core import enums as e
@@ -14,6 +15,7 @@ from alliance_desktop.exports import wording as w
 from alliance_desktop.exports.charts import ChartRenderer, line_chart
 from alliance_desktop.exports.docxwriter import Writer
 from alliance_desktop.exports.model import Minutes, Progress, Series, ThemeSection, YearReport
+from alliance_desktop.exports.progress import ProgressCallback, ignore
 from alliance_desktop.exports.queries import build_year_report
 from alliance_desktop.exports.text import number
 from alliance_desktop.storage.database import Database
@@ -209,7 +211,12 @@ def _recap(doc: Writer, report: YearReport) -> None:
         sections.objectives(doc, chosen, 3, heading="")
 
 
-def _charts(doc: Writer, series: tuple[Series, ...], chart: ChartRenderer | None) -> None:
+def _charts(
+    doc: Writer,
+    series: tuple[Series, ...],
+    chart: ChartRenderer | None,
+    step: Callable[[str], None],
+) -> None:
     doc.heading(t("Indicateurs suivis", "Indicators over time"), 1)
     if not series:
         doc.note(t("Aucune mesure n'a encore été saisie.", "No measurement recorded yet."))
@@ -232,6 +239,12 @@ def _charts(doc: Writer, series: tuple[Series, ...], chart: ChartRenderer | None
             ]
         )
     for n, s in enumerate(series, start=1):
+        step(
+            t(
+                f"Graphique {n} sur {len(series)} : {s.indicator}",
+                f"Chart {n} of {len(series)}: {s.indicator}",
+            )
+        )
         caption = f"{t('Figure', 'Figure')} {n} {w.DASH} {s.indicator}"
         if s.unit:
             caption += f" ({s.unit})"
@@ -303,10 +316,17 @@ def _missing(doc: Writer, report: YearReport) -> None:
             doc.bullet(item)
 
 
+def report_steps(report: YearReport) -> int:
+    """How many steps :func:`render_report` tells its progress in."""
+    # The opening pages, each theme, each other session, the recap, each chart, the gaps.
+    return 1 + len(report.themes) + len(report.other_sessions) + 1 + len(report.series) + 1
+
+
 def render_report(
     report: YearReport,
     template: Path | None = None,
     chart: ChartRenderer | None = line_chart,
+    progress: ProgressCallback | None = None,
 ) -> Writer:
     """The yearly report as a document.
 
@@ -315,7 +335,19 @@ def render_report(
         template: a user's Word template; the shipped one if None.
         chart: draws an indicator's series as PNG bytes (Pillow by default; the window
             may pass its own); None puts a table of values instead.
+        progress: told each step before it is taken, out of :func:`report_steps`, and
+            the end; it may raise ``Cancelled``.
     """
+    tell = progress or ignore
+    total = report_steps(report)
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        tell(done, total, what)
+        done += 1
+
+    step(t("Introduction, séances et avancement", "Introduction, sessions and progress"))
     doc = Writer(template, language())
     title = t(f"Rapport d'étape {report.year}", f"Progress report {report.year}")
     doc.properties(
@@ -337,13 +369,18 @@ def render_report(
     _timeline(doc, report)
     _progress(doc, report)
     for section in report.themes:
+        step(t(f"Thématique : {label(section.theme)}", f"Theme: {label(section.theme)}"))
         _theme(doc, section)
     for other in report.other_sessions:
+        step(t(f"Séance : {other.session.title}", f"Session: {other.session.title}"))
         _other(doc, other)
+    step(t("Récapitulatif des objectifs", "Objectives and indicators"))
     _recap(doc, report)
-    _charts(doc, report.series, chart)
+    _charts(doc, report.series, chart, step)
+    step(t("Ce qui manque encore", "What is still missing"))
     _missing(doc, report)
     sections.stamp(doc, t("Rapport", "Report"))
+    tell(total, total, t("Rapport mis en page", "Report laid out"))
     return doc
 
 
@@ -353,6 +390,33 @@ def write_report(
     path: Path,
     template: Path | None = None,
     chart: ChartRenderer | None = line_chart,
+    progress: ProgressCallback | None = None,
 ) -> Path:
-    """Read a year and write its progress report to ``path``."""
-    return render_report(build_year_report(db, year), template, chart).save(path)
+    """Read a year and write its progress report to ``path``.
+
+    Args:
+        db: the database to read.
+        year: the report's year.
+        path: the .docx file to write, whole or not at all.
+        template: a user's Word template; the shipped one if None.
+        chart: draws the indicators' charts; None puts tables of values instead.
+        progress: told ``(done, total, what)``: first with a total of 0 while the
+            database is read, then once per step, lastly with ``done == total`` once
+            the file is written. Raising ``Cancelled`` from it stops the report before
+            anything is written.
+    """
+    tell = progress or ignore
+    tell(0, 0, t(f"Lecture des séances de {year}", f"Reading the sessions of {year}"))
+    report = build_year_report(db, year)
+    # Reading and saving are one step each around the layout's own.
+    total = report_steps(report) + 2
+
+    def laid_out(done: int, _steps: int, what: str) -> None:
+        # The layout's last call (all its steps done) is the saving step's start.
+        tell(done + 1, total, what)
+
+    doc = render_report(report, template, chart, laid_out if progress is not None else None)
+    tell(total - 1, total, t("Enregistrement du document", "Saving the document"))
+    written = doc.save(path)
+    tell(total, total, t("Rapport enregistré", "Report saved"))
+    return written

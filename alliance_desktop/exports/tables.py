@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
@@ -36,6 +36,18 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
 
 
+def table_title(name: str) -> str:
+    """The title of the table called ``name`` (one of ``TABLES``): sheet and file name."""
+    titles = {
+        "attendance": t("Présences", "Attendance"),
+        "points": t("Points", "Points"),
+        "notes": t("Grilles d'écoute", "Listening notes"),
+        "indicators": t("Indicateurs", "Indicators"),
+        "measurements": t("Mesures", "Measurements"),
+    }
+    return titles.get(name, name)
+
+
 def _yes(value: bool) -> str:
     return t("oui", "yes") if value else t("non", "no")
 
@@ -63,7 +75,7 @@ def _session_values(sc: q.SessionColumns) -> list[object]:
 def attendance_table(db: Database, flt: q.Filter) -> Table:
     """One row per person invited to a session; names only with the person's consent."""
     table = Table(
-        t("Présences", "Attendance"),
+        table_title("attendance"),
         [
             *_session_cols(),
             (t("Organisation", "Organisation"), "text"),
@@ -91,7 +103,7 @@ def attendance_table(db: Database, flt: q.Filter) -> Table:
 def points_table(db: Database, flt: q.Filter) -> Table:
     """Every point of the boards: consensus, dissent, open questions."""
     table = Table(
-        t("Points", "Points"),
+        table_title("points"),
         [
             *_session_cols(),
             (t("Type", "Kind"), "text"),
@@ -110,7 +122,7 @@ def points_table(db: Database, flt: q.Filter) -> Table:
 def notes_table(db: Database, flt: q.Filter) -> Table:
     """The listening notes, without their authors."""
     table = Table(
-        t("Grilles d'écoute", "Listening notes"),
+        table_title("notes"),
         [
             *_session_cols(),
             (t("Note", "Note"), "text"),
@@ -127,7 +139,7 @@ def indicators_table(db: Database, flt: q.Filter) -> Table:
     """One row per objective; an indicator without objective still gets its row."""
     del flt  # indicators belong to themes, not to one session or year
     table = Table(
-        t("Indicateurs", "Indicators"),
+        table_title("indicators"),
         [
             (t("Thématique", "Theme"), "text"),
             (t("Indicateur", "Indicator"), "text"),
@@ -193,7 +205,7 @@ def measurements_table(db: Database, flt: q.Filter) -> Table:
     """Every recorded value; illustrative ones say so."""
     del flt  # measurements are yearly series, not tied to a session
     table = Table(
-        t("Mesures", "Measurements"),
+        table_title("measurements"),
         [
             (t("Thématique", "Theme"), "text"),
             (t("Indicateur", "Indicator"), "text"),
@@ -291,23 +303,55 @@ def csv_bytes(table: Table) -> bytes:
 
 def xlsx_bytes(table: Table) -> bytes:
     """An Excel workbook with one sheet, dates as dates, the header row frozen."""
+    return workbook_bytes([table])
+
+
+def workbook_bytes(tables: Sequence[Table]) -> bytes:
+    """An Excel workbook with a sheet per table, dates as dates, header rows frozen."""
     import pandas as pd
+    from openpyxl.utils import get_column_letter
 
     out = io.BytesIO()
-    sheet = table.name[:31]
-    df = dataframe(table, EXCEL_CELL_LIMIT)
     with pd.ExcelWriter(
         out, engine="openpyxl", date_format="DD/MM/YYYY", datetime_format="DD/MM/YYYY"
     ) as writer:
-        df.to_excel(writer, sheet_name=sheet, index=False)
-        ws = writer.sheets[sheet]
-        ws.freeze_panes = "A2"
-        from openpyxl.utils import get_column_letter
-
-        for j, name in enumerate(df.columns, start=1):
-            longest = max([len(str(name))] + [len(str(v)) for v in df[name].head(200)])
-            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, longest + 2))
+        used: set[str] = set()
+        for table in tables:
+            sheet = _sheet_name(table.name, used)
+            df = dataframe(table, EXCEL_CELL_LIMIT)
+            df.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for j, name in enumerate(df.columns, start=1):
+                longest = max([len(str(name))] + [len(str(v)) for v in df[name].head(200)])
+                ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, longest + 2))
     return out.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel refuses these characters and names over 31 characters, and compares names
+    # without regard to case.
+    base = "".join("-" if c in "[]:*?/\\" else c for c in title).strip("' ")[:31] or t(
+        "Feuille", "Sheet"
+    )
+    name, n = base, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    used.add(name.lower())
+    return name
+
+
+def write_tables(
+    db: Database, names: Sequence[str], path: Path, flt: q.Filter | None = None
+) -> Path:
+    """Write several tables into one Excel workbook, a sheet each.
+
+    Raises:
+        KnownError: an unknown table, or the file cannot be written.
+    """
+    tables = [build_table(db, name, flt) for name in names]
+    return write_atomically(path, workbook_bytes(tables))
 
 
 def write_table(db: Database, name: str, fmt: str, path: Path, flt: q.Filter | None = None) -> Path:
