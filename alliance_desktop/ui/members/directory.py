@@ -78,9 +78,7 @@ def organisation_columns() -> list[Column[OrganisationData]]:
         Column(t("Sigle", "Short name"), lambda o: o.short_name or ""),
         Column(t("Type", "Kind"), lambda o: label(o.kind)),
         Column(t("Membre", "Member"), lambda o: yes_no(o.is_member)),
-        Column(
-            t("Depuis", "Since"), lambda o: day(o.member_since), lambda o: o.member_since
-        ),
+        Column(t("Depuis", "Since"), lambda o: day(o.member_since), lambda o: o.member_since),
         Column(t("Personnes", "People"), lambda o: str(o.people), lambda o: o.people, True),
         Column(
             t("Active", "Active"),
@@ -188,7 +186,9 @@ class DirectoryWindow(QDialog):
             page, "organisationsTable", t("Organisations", "Organisations"), self.org_model
         )
         self.org_search = search_field(
-            page, t("Rechercher une organisation… (Ctrl+F)", "Search… (Ctrl+F)"), self.org_proxy.set_query
+            page,
+            t("Rechercher une organisation… (Ctrl+F)", "Search… (Ctrl+F)"),
+            self.org_proxy.set_query,
         )
         self.org_search.setObjectName("organisationSearch")
         self.org_kind = _kind_filter(page)
@@ -288,7 +288,9 @@ class DirectoryWindow(QDialog):
         self.toggle_person_button.setEnabled(len(chosen) == 1)
         if len(chosen) == 1:
             self.toggle_person_button.setText(
-                t("&Désactiver", "&Deactivate") if chosen[0].active else t("&Réactiver", "&Reactivate")
+                t("&Désactiver", "&Deactivate")
+                if chosen[0].active
+                else t("&Réactiver", "&Reactivate")
             )
 
     def _update_org_buttons(self) -> None:
@@ -297,7 +299,9 @@ class DirectoryWindow(QDialog):
         self.toggle_org_button.setEnabled(len(chosen) == 1)
         if len(chosen) == 1:
             self.toggle_org_button.setText(
-                t("Dés&activer", "Deac&tivate") if chosen[0].active else t("Ré&activer", "Reac&tivate")
+                t("Dés&activer", "Deac&tivate")
+                if chosen[0].active
+                else t("Ré&activer", "Reac&tivate")
             )
 
     # --- writing ------------------------------------------------------------------------

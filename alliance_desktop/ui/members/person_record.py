@@ -214,7 +214,10 @@ class PersonRecordDialog(QDialog):
         self.browser.setObjectName("personRecordText")
         self.browser.setOpenLinks(False)
         self.consent_named = QCheckBox(
-            t("Accepte d'être nommé·e dans les comptes-rendus", "Agrees to be named in the minutes"),
+            t(
+                "Accepte d'être nommé·e dans les comptes-rendus",
+                "Agrees to be named in the minutes",
+            ),
             self,
         )
         self.consent_named.setObjectName("recordConsentNamed")
