@@ -265,9 +265,14 @@ def create_meeting(db: Database, fields: PlanFields) -> Changes:
         s.add(m)
         _apply_plan(s, m, fields)
         s.flush()
-        _adopt_carried_notes(s, m)
+        notes = _adopt_carried_notes(s, m)
         return _changes(
-            m.id, Part.PLAN, Part.STATUS, Part.NOTES, Part.SESSIONS, upserted=[_plan_data(m)]
+            m.id,
+            Part.PLAN,
+            Part.STATUS,
+            Part.NOTES,
+            Part.SESSIONS,
+            upserted=[_plan_data(m), *notes],
         )
 
 
@@ -278,12 +283,13 @@ def update_plan(db: Database, meeting_id: uuid.UUID, fields: PlanFields) -> Chan
         theme_before, date_before = m.theme_id, m.date
         _apply_plan(s, m, fields)
         parts = [Part.PLAN, Part.SESSIONS]
+        notes: list[NoteData] = []
         if (m.theme_id, m.date) != (theme_before, date_before):
             s.flush()
-            _adopt_carried_notes(s, m)
+            notes = _adopt_carried_notes(s, m)
             parts.append(Part.NOTES)
         s.flush()
-        return _changes(m.id, *parts, upserted=[_plan_data(m)])
+        return _changes(m.id, *parts, upserted=[_plan_data(m), *notes])
 
 
 def start_meeting(db: Database, meeting_id: uuid.UUID, now: dt.datetime | None = None) -> Changes:
@@ -514,29 +520,40 @@ def _next_of_theme(s: Session, m: Meeting) -> uuid.UUID | None:
     )
 
 
-def _adopt_carried_notes(s: Session, m: Meeting) -> None:
-    # Notes carried over before this session was planned were waiting for it: the next
-    # session of the theme takes them over, unless an earlier one already did.
-    if m.theme_id is None:
-        return
-    waiting = s.scalars(
-        select(ListeningNote)
-        .join(Meeting, ListeningNote.meeting_id == Meeting.id)
-        .where(
-            ListeningNote.follow_up == e.FollowUp.CARRIED_OVER,
-            Meeting.theme_id == m.theme_id,
-            Meeting.date < m.date,
+def _adopt_carried_notes(s: Session, m: Meeting) -> list[NoteData]:
+    """Carried-over notes that now go to ``m``, or leave it; returns them as they now are.
+
+    Notes carried over before this session was planned were waiting for it: the next
+    session of the theme takes them over, unless an earlier one already did. A session
+    whose theme or date changed lets go of the notes that no longer lead to it.
+    """
+    changed: list[ListeningNote] = []
+    for note in s.scalars(select(ListeningNote).where(ListeningNote.carried_to_id == m.id)):
+        origin = s.get(Meeting, note.meeting_id)
+        if origin is None or origin.theme_id != m.theme_id or origin.date >= m.date:
+            note.carried_to_id = None
+            changed.append(note)
+    if m.theme_id is not None:
+        waiting = s.scalars(
+            select(ListeningNote)
+            .join(Meeting, ListeningNote.meeting_id == Meeting.id)
+            .where(
+                ListeningNote.follow_up == e.FollowUp.CARRIED_OVER,
+                Meeting.theme_id == m.theme_id,
+                Meeting.date < m.date,
+            )
         )
-    )
-    for note in waiting:
-        target = note.carried_to_id
-        if target is None:
-            note.carried_to_id = m.id
-            continue
-        current = s.get(Meeting, target)
-        # A later target than this one, or one that moved away, gives way to this one.
-        if current is None or current.theme_id != m.theme_id or current.date > m.date:
-            note.carried_to_id = m.id
+        for note in waiting:
+            target = note.carried_to_id
+            if target == m.id:
+                continue
+            current = s.get(Meeting, target) if target is not None else None
+            # No target yet, a later one, or one that moved away: this session is next.
+            if current is None or current.theme_id != m.theme_id or current.date > m.date:
+                note.carried_to_id = m.id
+                changed.append(note)
+    s.flush()
+    return [_note(n) for n in changed]
 
 
 def add_note(

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from alliance_desktop.services.workshop import (
     restore_point,
 )
 from alliance_desktop.ui.undo import ServiceCommand, deleting
+from alliance_desktop.ui.widgets import EntryLine
 from alliance_desktop.ui.workshop_context import WorkshopContext
 from alliance_desktop.ui.workshop_models import RecordListModel
 
@@ -59,19 +59,6 @@ _LIST_KEYS: Final = {
     (_ALT, Qt.Key.Key_Down): "down",
     (_NONE, Qt.Key.Key_Delete): "delete",
 }
-
-
-def is_undo_key(event: QKeyEvent) -> bool:
-    """Whether ``event`` is one of the keys that undo or redo."""
-    combined = event.keyCombination().toCombined()
-    return any(
-        QKeySequence(combined).matches(seq) == QKeySequence.SequenceMatch.ExactMatch
-        for seq in (
-            *QKeySequence.keyBindings(QKeySequence.StandardKey.Undo),
-            *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
-            QKeySequence("Ctrl+Y"),
-        )
-    )
 
 
 def _board_key(event: QKeyEvent) -> str | None:
@@ -120,7 +107,7 @@ class PointListView(QListView):
         super().keyPressEvent(event)
 
 
-class DraftEdit(QLineEdit):
+class DraftEdit(EntryLine):
     """The line where a new point is typed.
 
     Signals:
@@ -128,18 +115,6 @@ class DraftEdit(QLineEdit):
     """
 
     leave = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        """An empty line leaves Ctrl+Z / Ctrl+Y to the window: they undo the last point."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and not self.text()
-            and is_undo_key(event)
-        ):
-            event.ignore()
-            return False
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Escape empties the line, then leaves it; ↑ goes to the points above."""

@@ -7,16 +7,19 @@ from enum import StrEnum
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -28,6 +31,39 @@ from alliance_desktop.services.attendance import fold
 from alliance_desktop.ui.workshop_models import SEARCH_ROLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def is_undo_key(event: QKeyEvent) -> bool:
+    """Whether ``event`` is one of the keys that undo or redo."""
+    pressed = QKeySequence(event.keyCombination().toCombined())
+    return any(
+        pressed.matches(seq) == QKeySequence.SequenceMatch.ExactMatch
+        for seq in (
+            *QKeySequence.keyBindings(QKeySequence.StandardKey.Undo),
+            *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+            QKeySequence("Ctrl+Y"),
+        )
+    )
+
+
+class EntryLine(QLineEdit):
+    """A line where a new item is typed and saved with Enter.
+
+    Empty, it leaves Ctrl+Z / Ctrl+Y to the window, so that they undo the item just
+    saved; with text in it, they undo the typing, as in any text field.
+    """
+
+    def event(self, event: QEvent) -> bool:
+        """Let the window's undo and redo through when the line is empty."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and not self.text()
+            and is_undo_key(event)
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
 
 
 class FoldedFilter(QSortFilterProxyModel):

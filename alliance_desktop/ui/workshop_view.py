@@ -44,6 +44,7 @@ from alliance_desktop.services.workshop import (
 from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.attendance_tab import AttendanceTab
 from alliance_desktop.ui.board import COLUMNS, BoardTab
+from alliance_desktop.ui.notes_tab import NotesTab
 from alliance_desktop.ui.planning_tab import PlanningTab
 from alliance_desktop.ui.projection import ProjectionWindow
 from alliance_desktop.ui.workshop_context import WorkshopContext
@@ -208,11 +209,13 @@ class WorkshopView(QWidget):
         self.board.draft_changed.connect(self._draft_changed)
         self.planning = PlanningTab(self.context, self)
         self.attendance = AttendanceTab(self.context, self)
+        self.notes = NotesTab(self.context, self)
         self.attendance.counts_changed.connect(self.counts_changed)
         self._tab_keys: list[str] = []
         self._add_tab(PLANNING, self.planning, t("&Préparation", "&Planning"))
         self._add_tab(ATTENDANCE, self.attendance, t("P&résences", "&Attendance"))
         self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
+        self._add_tab(NOTES, self.notes, t("É&coute active", "&Listening notes"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 6, 4)
@@ -236,6 +239,16 @@ class WorkshopView(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _=False, k=kind: self.new_point(k))
             self.addAction(action)
+        note = QAction(self)
+        note.setShortcut(QKeySequence("Ctrl+4"))
+        note.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        note.triggered.connect(self.new_note)
+        self.addAction(note)
+
+    def new_note(self) -> None:
+        """Bring the listening notes to the front, the cursor on a new note."""
+        self.show_tab(NOTES)
+        self.notes.focus_first()
 
     def new_point(self, kind: e.PointKind) -> None:
         """Bring the board to the front with the cursor on a new point of ``kind``."""
@@ -275,6 +288,7 @@ class WorkshopView(QWidget):
         self.context.meeting_id = meeting_id
         self.board.load(data.points)
         self.attendance.load()
+        self.notes.load(data.notes, data.carried_in)
         self._show_plan(data.plan)
         if tab is not None:
             self.show_tab(tab)
@@ -308,6 +322,9 @@ class WorkshopView(QWidget):
     def apply_changes(self, changes: Changes) -> None:
         """Refresh the parts of the screen ``changes`` names, from the records it carries."""
         if self.data is None or changes.meeting_id not in (None, self.data.plan.id):
+            # Another session's rows: only a note carried over to this one can show here.
+            if self.data is not None and changes.touches(Part.NOTES):
+                self.notes.apply(changes)
             if changes.touches(Part.SESSIONS):
                 self.sessions_changed.emit()
             return
@@ -315,6 +332,8 @@ class WorkshopView(QWidget):
             self.board.apply(changes)
         if changes.touches(Part.ATTENDANCE):
             self.attendance.apply(changes)
+        if changes.touches(Part.NOTES):
+            self.notes.apply(changes)
         for plan in changes.upserted_of(PlanData):
             self._show_plan(plan)
         if changes.touches(Part.SESSIONS):
