@@ -32,9 +32,11 @@ from alliance_desktop.services.meetings import list_meetings, meeting_detail
 from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.meeting_view import MeetingView
 from alliance_desktop.ui.models import MeetingListModel
+from alliance_desktop.ui.search_panel import SearchPanel
 from alliance_desktop.ui.settings import GEOMETRY_KEY, LANGUAGE_KEY, SPLITTER_KEY, Settings
 
 if TYPE_CHECKING:
+    from alliance_desktop.services.search import SearchResult
     from alliance_desktop.ui.workshop_view import WorkshopView
 
 DatabaseOpener = Callable[[Path], Database]
@@ -117,13 +119,17 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(left)
         layout.setContentsMargins(8, 8, 0, 8)
         layout.setSpacing(4)
+        self.search = SearchPanel(db, left)
+        self.search.activated.connect(self.open_result)
+        self.search.active_changed.connect(self._search_shown)
+        layout.addWidget(self.search)
         self.list_title = QLabel(t("Séances", "Sessions"), left)
         self.list_title.setBuddy(self.list_view)
         font = self.list_title.font()
         font.setBold(True)
         self.list_title.setFont(font)
         layout.addWidget(self.list_title)
-        layout.addWidget(self.list_view)
+        layout.addWidget(self.list_view, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -226,6 +232,9 @@ class MainWindow(QMainWindow):
         self.close_session_action = self._action(
             t("C&lore la séance", "&Close the session"), self._close_session
         )
+        self.search_action = self._action(
+            t("&Rechercher…", "&Search…"), self.search.focus, "Ctrl+F"
+        )
         self.projection_action = self._action(
             t("&Projection du tableau", "Board &projection"), self._toggle_projection, "F5"
         )
@@ -243,6 +252,7 @@ class MainWindow(QMainWindow):
         session_menu.addAction(self.redo_action)
         session_menu.addSeparator()
         session_menu.addAction(self.projection_action)
+        session_menu.addAction(self.search_action)
         session_menu.addSeparator()
         self.newer_action = self._action(
             t("Séance plus &récente", "&Newer session"), lambda: self._step(-1), "Alt+Up"
@@ -325,6 +335,7 @@ class MainWindow(QMainWindow):
         self._is_demo = False
         if self._workshop is not None:
             self._workshop.set_database(new)
+        self.search.set_database(new)
         self.leave_workshop()
         old.close()
         self.model.set_meetings([])
@@ -494,6 +505,29 @@ class MainWindow(QMainWindow):
             self.select_row(row)
             self.open_workshop("planning")
 
+    def open_result(self, result: SearchResult) -> None:
+        """Open the session of a search result in the workshop screen, at the item found."""
+        row = self.model.row_of(result.meeting_id)
+        if row < 0:
+            self.reload()
+            row = self.model.row_of(result.meeting_id)
+        if row < 0:
+            self._warn(
+                t(
+                    "Cette séance n’existe plus : elle a été supprimée entre-temps.",
+                    "This session no longer exists: it was deleted meanwhile.",
+                )
+            )
+            return
+        self.select_row(row)
+        if self.open_workshop():
+            self.workshop().reveal(result.kind, result.item_id)
+
+    def _search_shown(self, active: bool) -> None:
+        # The results take the sessions' place while a search is typed.
+        self.list_title.setVisible(not active)
+        self.list_view.setVisible(not active)
+
     def _toggle_projection(self) -> None:
         if self.in_workshop():
             self.workshop().toggle_projection()
@@ -552,6 +586,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's size and layout for next time; close the projection."""
+        self.search.worker.wait()
         if self._workshop is not None:
             self._workshop.close_projection()
         self._settings.set_data(GEOMETRY_KEY, bytes(self.saveGeometry().data()))

@@ -300,6 +300,18 @@ class WorkshopView(QWidget):
         if key in self._tab_keys:
             self.tabs.setCurrentIndex(self._tab_keys.index(key))
 
+    def reveal(self, kind: str, item_id: uuid.UUID) -> bool:
+        """Bring the tab holding a search result to the front, the item selected."""
+        from alliance_desktop.services.search import NOTE, POINT
+
+        if kind == POINT:
+            self.show_tab(BOARD)
+            return self.board.reveal(item_id)
+        if kind == NOTE:
+            self.show_tab(NOTES)
+            return self.notes.reveal(item_id)
+        return False
+
     def focus_tab(self) -> None:
         """Give the keyboard to the tab in front, where typing usually starts."""
         widget = self.tabs.currentWidget()

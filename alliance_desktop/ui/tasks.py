@@ -1,0 +1,69 @@
+"""Work off the GUI thread: a function runs on a thread pool, its result comes back as a signal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+class Worker(QObject):
+    """Runs functions one at a time on its own thread, never touching a widget there.
+
+    Each call gets a ticket; a caller that starts a newer call ignores the older ones'
+    answers (a search typed further supersedes the previous one).
+
+    Signals:
+        done: a call finished; carries its ticket and its result.
+        failed: a call failed; carries its ticket and a message for the user.
+    """
+
+    done = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        """A worker with a pool of one thread (calls run in the order given)."""
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._ticket = 0
+
+    def run(self, call: Callable[[], object]) -> int:
+        """Start ``call`` on the worker thread; returns its ticket."""
+        self._ticket += 1
+        ticket = self._ticket
+        self.pool.start(lambda: self._call(ticket, call))
+        return ticket
+
+    @property
+    def latest(self) -> int:
+        """The ticket of the newest call."""
+        return self._ticket
+
+    def _call(self, ticket: int, call: Callable[[], object]) -> None:
+        # Runs on the worker thread: the signals are queued to the GUI thread.
+        try:
+            result = call()
+        except KnownError as exc:
+            self.failed.emit(ticket, str(exc))
+        except Exception:
+            log.exception("background task failed")
+            self.failed.emit(
+                ticket,
+                t(
+                    "La recherche a échoué de façon inattendue ; le détail est dans le journal.",
+                    "The search failed unexpectedly; the details are in the log.",
+                ),
+            )
+        else:
+            self.done.emit(ticket, result)
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Wait for the running call to end (before the database it reads is closed)."""
+        return self.pool.waitForDone(msecs)
