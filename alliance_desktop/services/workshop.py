@@ -937,6 +937,19 @@ def catalogue(db: Database, theme: e.Theme | None) -> list[IndicatorData]:
         return [_indicator(ind) for ind in s.scalars(stmt)]
 
 
+def session_objectives(db: Database, meeting_id: uuid.UUID) -> list[ObjectiveData]:
+    """The objectives agreed in one session, indicator by indicator."""
+    with db.read() as s:
+        rows = s.scalars(
+            select(Objective)
+            .join(Indicator, Objective.indicator_id == Indicator.id)
+            .where(Objective.agreed_in_id == meeting_id)
+            .options(selectinload(Objective.indicator))
+            .order_by(Indicator.position, Indicator.name, Objective.position)
+        )
+        return [_objective(o, o.indicator) for o in rows]
+
+
 def check_objective(fields: ObjectiveFields) -> str | None:
     """What is missing for the objective to make sense, as a sentence; None when complete."""
     if fields.kind == e.ObjectiveKind.TARGET and (
@@ -996,7 +1009,7 @@ def set_objective(
     validated: bool,
     objective_id: uuid.UUID | None = None,
 ) -> Changes:
-    """Record an objective agreed in this session (or change one, given its id).
+    """Record an objective agreed in this session, or change the one ``objective_id`` names.
 
     Raises:
         KnownError: the objective lacks what its shape needs (:func:`check_objective`).
@@ -1006,11 +1019,13 @@ def set_objective(
         raise KnownError(problem)
     with db.session() as s:
         ind = _get(s, Indicator, indicator_id, "Cet indicateur", "This indicator")
-        if objective_id is None:
-            o = Objective(indicator_id=ind.id, position=len(ind.objectives))
+        o = s.get(Objective, objective_id) if objective_id is not None else None
+        if o is None:
+            # A given id that is not there is an undone creation being redone: same id.
+            o = Objective(
+                id=objective_id or uuid.uuid4(), indicator_id=ind.id, position=len(ind.objectives)
+            )
             ind.objectives.append(o)
-        else:
-            o = _get(s, Objective, objective_id, "Cet objectif", "This objective")
         keep = e.ObjectiveKind
         o.kind = fields.kind
         o.target_value = fields.target_value if fields.kind == keep.TARGET else None
@@ -1025,7 +1040,7 @@ def set_objective(
         if ind.adopted_in_id is None:
             ind.adopted_in_id = meeting_id
         s.flush()
-        return _changes(meeting_id, Part.INDICATORS, upserted=[_objective(o, ind)])
+        return _changes(meeting_id, Part.INDICATORS, upserted=[_objective(o, ind), _indicator(ind)])
 
 
 def set_validated(
@@ -1037,16 +1052,52 @@ def set_validated(
         o.validated = validated
         o.agreed_in_id = meeting_id
         s.flush()
-        return _changes(meeting_id, Part.INDICATORS, upserted=[_objective(o, o.indicator)])
+        ind = o.indicator
+        return _changes(meeting_id, Part.INDICATORS, upserted=[_objective(o, ind), _indicator(ind)])
+
+
+def objective_fields(o: ObjectiveData) -> ObjectiveFields:
+    """The fields of a recorded objective, to edit it or to bring it back."""
+    return ObjectiveFields(
+        o.kind,
+        o.target_value,
+        o.horizon_year,
+        o.change_percent,
+        o.baseline_year,
+        o.direction,
+        o.wording,
+        o.source,
+    )
+
+
+def restore_objective(db: Database, snapshot: ObjectiveData) -> Changes:
+    """Bring back a deleted objective with its id."""
+    assert snapshot.agreed_in_id is not None
+    return set_objective(
+        db,
+        snapshot.agreed_in_id,
+        snapshot.indicator_id,
+        objective_fields(snapshot),
+        validated=snapshot.validated,
+        objective_id=snapshot.id,
+    )
 
 
 def delete_objective(db: Database, objective_id: uuid.UUID) -> Changes:
     """Remove an objective recorded by mistake."""
     with db.session() as s:
         o = _get(s, Objective, objective_id, "Cet objectif", "This objective")
-        snapshot = _objective(o, o.indicator)
+        ind = o.indicator
+        snapshot = _objective(o, ind)
+        ind.objectives.remove(o)
         s.delete(o)
-        return _changes(snapshot.agreed_in_id, Part.INDICATORS, deleted=[snapshot])
+        s.flush()
+        return _changes(
+            snapshot.agreed_in_id,
+            Part.INDICATORS,
+            upserted=[_indicator(ind)],
+            deleted=[snapshot],
+        )
 
 
 # --- loading a whole session -----------------------------------------------------------
@@ -1062,7 +1113,6 @@ class WorkshopData:
     carried_in: list[NoteData]  # notes carried over from earlier sessions of the theme
     levers: list[LeverData]
     harvest: list[HarvestData]
-    objectives: list[ObjectiveData]
 
 
 def load_workshop(db: Database, meeting_id: uuid.UUID) -> WorkshopData | None:
@@ -1089,12 +1139,6 @@ def load_workshop(db: Database, meeting_id: uuid.UUID) -> WorkshopData | None:
             .options(selectinload(ListeningNote.signed_by), selectinload(ListeningNote.meeting))
             .order_by(ListeningNote.position)
         )
-        objectives = s.scalars(
-            select(Objective)
-            .where(Objective.agreed_in_id == meeting_id)
-            .options(selectinload(Objective.indicator))
-            .order_by(Objective.position)
-        )
         return WorkshopData(
             plan=_plan_data(m),
             points=[_point(p) for p in m.points],
@@ -1102,5 +1146,4 @@ def load_workshop(db: Database, meeting_id: uuid.UUID) -> WorkshopData | None:
             carried_in=[_note(n) for n in carried],
             levers=[_lever(lv) for lv in m.levers],
             harvest=[_harvest(h) for h in m.harvest_items],
-            objectives=[_objective(o, o.indicator) for o in objectives],
         )

@@ -44,6 +44,7 @@ from alliance_desktop.services.workshop import (
 from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.attendance_tab import AttendanceTab
 from alliance_desktop.ui.board import COLUMNS, BoardTab
+from alliance_desktop.ui.indicators_tab import IndicatorsTab
 from alliance_desktop.ui.notes_tab import NotesTab
 from alliance_desktop.ui.planning_tab import PlanningTab
 from alliance_desktop.ui.projection import ProjectionWindow
@@ -210,12 +211,17 @@ class WorkshopView(QWidget):
         self.planning = PlanningTab(self.context, self)
         self.attendance = AttendanceTab(self.context, self)
         self.notes = NotesTab(self.context, self)
+        self.indicators = IndicatorsTab(self.context, self)
+        # Tabs read when first shown for a session, not when it opens: opening stays quick.
+        self._stale: set[str] = set()
         self.attendance.counts_changed.connect(self.counts_changed)
         self._tab_keys: list[str] = []
         self._add_tab(PLANNING, self.planning, t("&Préparation", "&Planning"))
         self._add_tab(ATTENDANCE, self.attendance, t("P&résences", "&Attendance"))
         self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
         self._add_tab(NOTES, self.notes, t("É&coute active", "&Listening notes"))
+        self._add_tab(INDICATORS, self.indicators, t("&Indicateurs", "&Indicators"))
+        self.tabs.currentChanged.connect(lambda _index: self._load_stale())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 6, 4)
@@ -289,11 +295,21 @@ class WorkshopView(QWidget):
         self.board.load(data.points)
         self.attendance.load()
         self.notes.load(data.notes, data.carried_in)
+        self._stale = {INDICATORS}
+        self._load_stale()
         self._show_plan(data.plan)
         if tab is not None:
             self.show_tab(tab)
         self.counts_changed.emit()
         return True
+
+    def _load_stale(self) -> None:
+        key = self.current_tab()
+        if key not in self._stale or self.data is None:
+            return
+        self._stale.discard(key)
+        if key == INDICATORS:
+            self.indicators.load(self.data.plan.fields.theme)
 
     def show_tab(self, key: str) -> None:
         """Bring tab ``key`` (``BOARD``, ``NOTES``…) to the front."""
@@ -346,7 +362,11 @@ class WorkshopView(QWidget):
             self.attendance.apply(changes)
         if changes.touches(Part.NOTES):
             self.notes.apply(changes)
+        if changes.touches(Part.INDICATORS) and INDICATORS not in self._stale:
+            self.indicators.apply(changes)
         for plan in changes.upserted_of(PlanData):
+            if plan.fields.theme != self.data.plan.fields.theme:
+                self._stale.add(INDICATORS)  # the catalogue is the theme's
             self._show_plan(plan)
         if changes.touches(Part.SESSIONS):
             self.sessions_changed.emit()
