@@ -1,5 +1,6 @@
 """Participation across the series of sessions: by organisation, by kind, absences, newcomers.
 
+Only sessions where attendance was taken count (at least one person recorded present).
 An organisation attends a session when at least one person is present for it (the
 organisation recorded on the attendance row, as it was that day, else the person's
 current one). Its rate is the share of the sessions held since it joined (its
@@ -154,8 +155,10 @@ class ParticipationView:
     today: dt.date
 
 
-def _held(status: e.SessionStatus, date: dt.date, present: int, today: dt.date) -> bool:
-    return date <= today and (status is e.SessionStatus.CLOSED or present > 0)
+def _held(date: dt.date, present: int, today: dt.date) -> bool:
+    # A session without any attendance recorded tells nothing about who came (the
+    # Rencontres, a list never typed in): counting it would lower every rate.
+    return date <= today and present > 0
 
 
 def _mentions(haystack: str, needle: str) -> bool:
@@ -234,7 +237,7 @@ def participation(
     date_of = {m.id: m.date for m in meetings}
     # Every session ever held counts for « first seen » and « last seen »; the period
     # only restricts what the rates and the chart cover.
-    held_all = [m for m in meetings if _held(m.status, m.date, present_count[m.id], today)]
+    held_all = [m for m in meetings if _held(m.date, present_count[m.id], today)]
     held = [m for m in held_all if (since is None or m.date >= since) and m.date <= until]
     held_ids = {m.id for m in held_all}
     orgs_at: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)

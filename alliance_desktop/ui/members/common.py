@@ -6,7 +6,7 @@ import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,7 +39,7 @@ class JobSignals(QObject):
 
 
 class Job(QRunnable):
-    """Runs a function on Qt's thread pool; touches no widget, reports by signals."""
+    """Runs a function on a worker thread; touches no widget, reports by signals."""
 
     def __init__(self, work: Callable[[], object]) -> None:
         """A job that will call ``work`` once, on a worker thread."""
@@ -58,6 +58,22 @@ class Job(QRunnable):
             self.signals.crashed.emit(traceback.format_exc())
         else:
             self.signals.done.emit(result)
+
+
+_POOL: list[QThreadPool] = []
+
+
+def pool() -> QThreadPool:
+    """The members' screens' own worker thread.
+
+    Not Qt's global pool: a job there can wait behind another screen's long job (a
+    report, a sync), and reads and writes of the directory are better one at a time.
+    """
+    if not _POOL:
+        p = QThreadPool()
+        p.setMaxThreadCount(1)
+        _POOL.append(p)
+    return _POOL[0]
 
 
 def records_table(

@@ -123,7 +123,7 @@ class DirectoryWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.status)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         self.reload()
         self.resize(1100, 620)
 

@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,7 +27,7 @@ from alliance_desktop.core.i18n import t
 from alliance_desktop.services import members, privacy
 from alliance_desktop.services.members import PersonData
 from alliance_desktop.storage.database import Database
-from alliance_desktop.ui.members.common import Job, records_table, warn
+from alliance_desktop.ui.members.common import Job, pool, records_table, warn
 from alliance_desktop.ui.members.forms import PersonDialog
 from alliance_desktop.ui.members.models import Column, RecordsModel
 
@@ -171,7 +171,7 @@ class ErasureDialog(QDialog):
         job.signals.done.connect(lambda r: self._done(job, r))
         job.signals.failed.connect(lambda m: self._failed(job, m))
         job.signals.crashed.connect(lambda m: self._failed(job, m))
-        QThreadPool.globalInstance().start(job)
+        pool().start(job)
 
     def _done(self, job: Job, result: object) -> None:
         self._jobs.discard(job)
