@@ -61,7 +61,7 @@ class WantedConflict:
     other: Change
 
 
-@dataclass
+@dataclass(slots=True)
 class _Plan:
     outcome: RowOutcome
     alive: bool = False
@@ -71,6 +71,7 @@ class _Plan:
     reason: str = ""
     resurrected_by: Change | None = None
     duplicate_of: tuple[str, Change] | None = None
+    parent_keys: list[tuple[str, Key]] | None = None
 
 
 def _existing_ids(con: Connection, table: str, ids: Iterable[str]) -> set[str]:
@@ -137,6 +138,8 @@ class _Materializer:
         self.in_db: dict[str, set[str]] = {}
         self.reference_ids: dict[str, set[str]] = {}
         self.absent: set[Key] = set()
+        # Complete histories the caller already holds (rows the log had never seen).
+        self.preloaded: dict[str, dict[str, list[Change]]] = {}
 
     # -- discovering the rows concerned ----------------------------------------------
 
@@ -147,7 +150,9 @@ class _Materializer:
                 by_table.setdefault(t, []).append(rid)
         for t, ids in by_table.items():
             info = self.tables[t]
-            changes = load_changes(self.con, t, ids)
+            known = self.preloaded.get(t, {})
+            changes = load_changes(self.con, t, [i for i in ids if i not in known])
+            changes.update((i, known[i]) for i in ids if i in known)
             present = _existing_ids(self.con, t, ids)
             self.in_db.setdefault(t, set()).update(present)
             for rid in ids:
@@ -167,6 +172,11 @@ class _Materializer:
         return False
 
     def _parent_keys(self, key: Key, plan: _Plan) -> list[tuple[str, Key]]:
+        if plan.parent_keys is None:
+            plan.parent_keys = self._find_parent_keys(key, plan)
+        return plan.parent_keys
+
+    def _find_parent_keys(self, key: Key, plan: _Plan) -> list[tuple[str, Key]]:
         info = self.tables[key[0]]
         out = []
         for fk in info.foreign_keys:
@@ -585,8 +595,13 @@ def materialize(
     tally: Tally | None = None,
     local_device: str | None = None,
     include_parked: bool = True,
+    preloaded: dict[str, dict[str, list[Change]]] | None = None,
 ) -> None:
-    """Make the tables hold, for ``keys`` (and rows that depend on them), what the log says."""
+    """Make the tables hold, for ``keys`` (and rows that depend on them), what the log says.
+
+    ``preloaded`` gives, by table and row id, the complete history of rows the caller
+    knows the log held nothing about before (it saves reading back what was just written).
+    """
     wanted = {k for k in keys if k[0] in travelling()}
     # An erased person's data never comes back, whatever the incoming changes hold.
     wanted |= enforce_erasures(con, wanted)
@@ -595,6 +610,7 @@ def materialize(
     if not wanted:
         return
     m = _Materializer(con, local_device)
+    m.preloaded = preloaded or {}
     while True:
         m.discover(wanted)
         m.plan_rows()

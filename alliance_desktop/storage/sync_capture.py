@@ -23,10 +23,18 @@ from sqlalchemy.orm import Mapper, Session, object_session
 
 from alliance_desktop.storage import sync_log
 from alliance_desktop.storage.models import Base
-from alliance_desktop.storage.sync_apply import Key, materialize
 from alliance_desktop.storage.sync_schema import NOT_FIELDS, TableInfo, children_of, travelling
-from alliance_desktop.storage.sync_state import DELETE, INSERT, encode_row, outcome, same_value
+from alliance_desktop.storage.sync_state import (
+    DELETE,
+    INSERT,
+    KEEP,
+    Change,
+    encode_row,
+    outcome,
+    same_value,
+)
 
+Key = tuple[str, str]  # (table, row id in hex)
 _PENDING = "alliance_sync_pending"
 _enabled: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -166,14 +174,18 @@ def record(
     inserted: Iterable[Key] = (),
     updated: dict[Key, set[str]] | None = None,
     deleted: Iterable[Key] = (),
+    known_rows: dict[str, dict[str, dict[str, Any]]] | None = None,
+    known_history: dict[str, dict[str, list[Change]]] | None = None,
 ) -> int:
     """Log what was written to the given rows, reading the values SQLite stored.
 
     Args:
         con: the connection of the transaction that wrote them.
-        inserted: rows just created.
+        inserted: rows just created (or created again, as an undo does).
         updated: rows just changed, with the names of the fields that may have changed.
         deleted: rows just deleted (or about to be, in the same transaction).
+        known_rows: stored values already read by the caller, by table and row id.
+        known_history: changes already read by the caller, by table and row id.
 
     Returns:
         How many change records were written.
@@ -195,9 +207,9 @@ def record(
     planned: list[tuple[str, str, str, Any, tuple[str, ...]]] = []
     for t, ids in by_table.items():
         info = tables[t]
-        history = sync_log.load_changes(con, t, ids)
+        history = (known_history or {}).get(t) or sync_log.load_changes(con, t, ids)
         live_ids = [rid for rid in ids if (t, rid) not in deleted_set]
-        rows = _raw_rows(con, info, live_ids)
+        rows = (known_rows or {}).get(t) or _raw_rows(con, info, live_ids)
         for rid in sorted(ids):
             key = (t, rid)
             changes = history[rid]
@@ -208,12 +220,23 @@ def record(
             row = rows.get(rid)
             if row is None:
                 continue
+            if not changes:
+                planned.append((t, rid, INSERT, encode_row(row), ()))
+                continue
             state = outcome(changes, info.fields)
             if not state.known:
                 # Created before the log existed, or by a bulk statement: enter it whole.
                 planned.append((t, rid, INSERT, encode_row(row), ()))
                 continue
-            for name in sorted(updated.get(key, ())):
+            fields: Iterable[str] = updated.get(key, ())
+            if key in inserted_set:
+                # Created again with the id of a row the log knows (an undone deletion):
+                # the deletion is undone and every field compared.
+                fields = info.fields
+                gone = _active_deletions(changes)
+                if gone:
+                    planned.append((t, rid, KEEP, None, tuple(sorted(d.stamp for d in gone))))
+            for name in sorted(fields):
                 current = state.values.get(name)
                 if current is not None and same_value(current.value, row[name]):
                     continue
@@ -251,7 +274,16 @@ def _refresh_conflicts(con: Connection, by_table: dict[str, set[str]], device: s
                 )
             )
     if flagged:
+        # Imported here: the merge module sits above this one (it needs the models that
+        # import this module to install the capture).
+        from alliance_desktop.storage.sync_apply import materialize
+
         materialize(con, flagged, local_device=device, include_parked=False)
+
+
+def _active_deletions(changes: list[Change]) -> list[Change]:
+    undone = {p for c in changes if c.field == KEEP for p in c.parents}
+    return [c for c in changes if c.field == DELETE and c.stamp not in undone]
 
 
 def record_rows(con: Connection, table: str, ids: Iterable[str | Any]) -> int:
@@ -296,7 +328,14 @@ def record_rows(con: Connection, table: str, ids: Iterable[str | Any]) -> int:
             }
             if diff:
                 updated[(table, rid)] = diff
-    return record(con, inserted=inserted, updated=updated, deleted=deleted)
+    return record(
+        con,
+        inserted=inserted,
+        updated=updated,
+        deleted=deleted,
+        known_rows={table: rows},
+        known_history={table: history},
+    )
 
 
 def adopt_all(con: Connection) -> int:

@@ -10,7 +10,6 @@ between, whatever happens to the shared folder, the process or the power.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import shutil
@@ -42,6 +41,7 @@ from alliance_desktop.storage.sync_apply import Key, Tally, materialize
 from alliance_desktop.storage.sync_folder import FolderEntry, SharedFolderError
 from alliance_desktop.storage.sync_log import Identity, NewChange
 from alliance_desktop.storage.sync_schema import travelling
+from alliance_desktop.storage.sync_state import Change
 
 SNAPSHOT_META = "snapshot_meta"
 
@@ -414,7 +414,6 @@ def merge_changes(
     """
     fresh: dict[str, NewChange] = {}
     for c in changes:
-        c = dataclasses.replace(c, bundle=source)
         fresh[sync_log.change_id(c.table, c.row_id, c.field, c.stamp)] = c
     ids = list(fresh)
     for part in sync_log.chunks(ids):
@@ -425,10 +424,32 @@ def merge_changes(
             fresh.pop(r[0], None)
     if not fresh:
         return 0
-    sync_log.write_changes(con, fresh.values())
-    con.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     keys: set[Key] = {(c.table, c.row_id) for c in fresh.values()}
-    materialize(con, keys, tally=tally, local_device=ident.device_id)
+    by_table: dict[str, list[str]] = {}
+    for table, rid in keys:
+        by_table.setdefault(table, []).append(rid)
+    seen: set[Key] = set()
+    for table, ids in by_table.items():
+        for part in sync_log.chunks(sorted(ids)):
+            marks = ",".join("?" * len(part))
+            seen.update(
+                (table, r[0])
+                for r in con.exec_driver_sql(
+                    "SELECT DISTINCT row_id FROM sync_change "
+                    f"WHERE table_name = ? AND row_id IN ({marks})",
+                    (table, *part),
+                )
+            )
+    # Rows the log knew nothing about: their whole history is what just arrived.
+    preloaded: dict[str, dict[str, list[Change]]] = {}
+    for c in fresh.values():
+        if (c.table, c.row_id) not in seen:
+            preloaded.setdefault(c.table, {}).setdefault(c.row_id, []).append(
+                Change(c.stamp, c.field, c.value, c.parents, c.device, c.author)
+            )
+    sync_log.write_changes(con, list(fresh.values()), ids=list(fresh), bundle=source)
+    con.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    materialize(con, keys, tally=tally, local_device=ident.device_id, preloaded=preloaded)
     clock = sync_log.clock_for(ident)
     newest = max(c.stamp for c in fresh.values())
     if not clock.too_far_ahead(newest):

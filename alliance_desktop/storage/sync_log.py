@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 import socket
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,9 +34,16 @@ def now_text() -> str:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
+_NS = CHANGE_NAMESPACE.bytes
+
+
 def change_id(table: str, row_id: str, field: str, stamp: str) -> str:
-    """The id of the change record of ``field`` of a row at ``stamp`` (hex, no dashes)."""
-    return uuid.uuid5(CHANGE_NAMESPACE, f"{table}|{row_id}|{field}|{stamp}").hex
+    """The id of the change record of ``field`` of a row at ``stamp`` (hex, no dashes).
+
+    A name-based id computed like a version-5 UUID's hash, without building UUID objects
+    (a pull computes tens of thousands of them).
+    """
+    return hashlib.sha1(_NS + f"{table}|{row_id}|{field}|{stamp}".encode()).hexdigest()[:32]
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -194,12 +202,29 @@ class NewChange:
     bundle: str | None = None
 
 
-def write_changes(con: Connection, changes: Iterable[NewChange]) -> int:
-    """Add changes to the log; those already there are left alone. Returns how many."""
+def write_changes(
+    con: Connection,
+    changes: Iterable[NewChange],
+    *,
+    ids: Sequence[str] | None = None,
+    bundle: str | None = None,
+) -> int:
+    """Add changes to the log; those already there are left alone. Returns how many.
+
+    Args:
+        con: the connection of the caller's transaction.
+        changes: the changes.
+        ids: their ids, if the caller computed them already.
+        bundle: where they came from, for all of them (else each change's own).
+    """
     now = now_text()
+    items = list(changes)
+    keys = (
+        ids if ids is not None else [change_id(c.table, c.row_id, c.field, c.stamp) for c in items]
+    )
     rows = [
         (
-            change_id(c.table, c.row_id, c.field, c.stamp),
+            key,
             c.stamp,
             c.table,
             c.row_id,
@@ -208,11 +233,11 @@ def write_changes(con: Connection, changes: Iterable[NewChange]) -> int:
             " ".join(c.parents),
             c.device,
             c.author,
-            c.bundle,
+            bundle if bundle is not None else c.bundle,
             now,
             now,
         )
-        for c in changes
+        for key, c in zip(keys, items, strict=True)
     ]
     if not rows:
         return 0

@@ -148,6 +148,6 @@ class SeenFile(Base):
 
 # Importing the models is what every database opening does: the change capture must be
 # listening from then on, whoever opens the file.
-from alliance_desktop.storage import sync_capture as _capture  # noqa: E402
-
-_capture.install()
+# (The capture module installs its listeners at the end of its own import, which may
+# still be under way when this line runs inside a chain of imports.)
+import alliance_desktop.storage.sync_capture  # noqa: E402, F401

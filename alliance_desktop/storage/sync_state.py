@@ -16,6 +16,7 @@ changes nothing. The rules, field by field:
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,8 +39,7 @@ class Change(NamedTuple):
     author: str
 
 
-@dataclass(frozen=True)
-class FieldValue:
+class FieldValue(NamedTuple):
     """The current value of a field and the change that set it."""
 
     value: Any
@@ -90,7 +90,7 @@ def encode_row(values: Mapping[str, Any]) -> str:
 
 
 def decode_row(text: Any) -> dict[str, Any]:
-    """The stored values held by an insertion record.
+    """The stored values held by an insertion record (a fresh dict the caller may change).
 
     Raises:
         ValueError: the record is not a JSON object of stored values.
@@ -99,6 +99,12 @@ def decode_row(text: Any) -> dict[str, Any]:
         text = text.decode("utf-8")
     if not isinstance(text, str):
         raise ValueError("an insertion record must hold a JSON object")
+    return dict(_decode_text(text))
+
+
+# A pull checks each creation record, then evaluates it: decode it once.
+@functools.lru_cache(maxsize=1 << 15)
+def _decode_text(text: str) -> dict[str, Any]:
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("an insertion record must hold a JSON object")
@@ -152,6 +158,24 @@ def outcome(changes: Sequence[Change], fields: Sequence[str]) -> RowOutcome:
             edits.setdefault(c.field, []).append(c)
     if not unique:
         return RowOutcome(known=False, alive=False)
+    if len(unique) == 1:
+        (only,) = unique.values()
+        if only.field == INSERT:
+            # The common case of a pull: a row just created elsewhere, never edited.
+            row = decode_row(only.value)
+            return RowOutcome(
+                known=True,
+                alive=True,
+                values={
+                    name: FieldValue(row[name], only.stamp, only.device, only.author)
+                    for name in fields
+                    if name in row
+                },
+                last_stamp=only.stamp,
+                insert_stamp=only.stamp,
+                insert_author=only.author,
+                insert_device=only.device,
+            )
     last = max(c.stamp for c in unique.values())
     if not inserts:
         return RowOutcome(known=False, alive=False, last_stamp=last)

@@ -397,3 +397,19 @@ def test_status(lab: Lab) -> None:
     assert st.workspace_id is not None and st.unpublished == 0
     lab.sync(a)
     assert sharing.status(a).last_sync_at is not None
+
+
+def test_a_row_deleted_then_created_again_with_its_id_comes_back_everywhere(lab: Lab) -> None:
+    """What an undo of a deletion does: the same id is inserted again."""
+    a, b, m, p = _pair(lab)
+    with a.session() as s:
+        s.delete(s.get(Point, p))
+    lab.sync(a)
+    lab.sync(b)
+    assert p not in texts(b)
+    with a.session() as s:
+        s.add(Point(id=p, meeting_id=m, kind=e.PointKind.CONSENSUS, text="rétabli"))
+    lab.sync(a)
+    lab.sync(b)
+    assert texts(b)[p] == "rétabli" and digest(a) == digest(b)
+    assert sharing.conflicts(b) == []

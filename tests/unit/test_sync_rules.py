@@ -166,3 +166,10 @@ def test_no_value_is_lost(changes: list[Change]) -> None:
         if c.field in FIELDS:
             current = same_value(o.values[c.field].value, c.value)
             assert current or c.stamp in replaced or c.stamp in in_conflict or not o.alive
+
+
+def test_decoded_rows_may_be_changed_by_the_caller() -> None:
+    text = encode_row({"last_name": "Dupont"})
+    row = decode_row(text)
+    row["last_name"] = "Anonyme"
+    assert decode_row(text) == {"last_name": "Dupont"}
