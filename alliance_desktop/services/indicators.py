@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from babel.numbers import format_decimal
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from alliance_desktop.core import enums as e
 from alliance_desktop.core.dates import long_date
@@ -30,9 +31,16 @@ from alliance_desktop.core.objectives import (
     least_squares_slope,
 )
 from alliance_desktop.imports.common import normalise
-from alliance_desktop.storage import reference
 from alliance_desktop.storage.database import Database
-from alliance_desktop.storage.models import Indicator, Measurement, Meeting, Objective
+from alliance_desktop.storage.errors import translate_error
+
+# The mapped models load with the first edit (see « reading » below).
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from alliance_desktop.storage.models import Indicator, Objective
+
+T = TypeVar("T")
 
 # The years a value or an objective may concern: the measurement import's range.
 FIRST_YEAR: Final = 1990
@@ -493,150 +501,152 @@ class Overview:
 
 
 # --- reading ----------------------------------------------------------------------------
+#
+# Plain SQL, as for the list of sessions: opening the dashboard then needs neither the
+# ORM nor the mapped models, which cost about 200 ms to load and set up the first time.
+# Edits go through the ORM (below), which the sharing engine listens to.
 
-_THEME_OF_ID: Final = {reference.theme_id(th): th for th in e.Theme}
-_STAGE_OF_ID: Final = {reference.stage_id(st): st for st in e.Stage}
-
-
-def _meetings(s: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, MeetingRef]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = s.execute(
-        select(Meeting.id, Meeting.number, Meeting.date, Meeting.title).where(
-            Meeting.id.in_(wanted)
-        )
-    )
-    return {mid: MeetingRef(mid, number, date, title or "") for mid, number, date, title in rows}
+_WHERE: Final = {
+    "theme": "i.theme_id = (SELECT id FROM theme WHERE code = :key)",
+    "one": "i.id = :key",
+    "all": "1 = 1",
+}
 
 
-def _read_states(
-    s: Session, theme: e.Theme | None, indicator_id: uuid.UUID | None = None
-) -> list[IndicatorState]:
-    stmt = select(
-        Indicator.id,
-        Indicator.theme_id,
-        Indicator.name,
-        Indicator.unit,
-        Indicator.definition,
-        Indicator.breakdown_label,
-        Indicator.breakdown,
-        Indicator.source,
-        Indicator.adopted_in_id,
-        Indicator.position,
-    ).order_by(Indicator.position, Indicator.name)
-    if theme is not None:
-        stmt = stmt.where(Indicator.theme_id == reference.theme_id(theme))
-    if indicator_id is not None:
-        stmt = stmt.where(Indicator.id == indicator_id)
-    ind_rows = list(s.execute(stmt))
-    ids = [r[0] for r in ind_rows]
-    if not ids:
-        return []
-    obj_rows = list(
-        s.execute(
-            select(
-                Objective.id,
-                Objective.indicator_id,
-                Objective.kind,
-                Objective.breakdown_key,
-                Objective.target_value,
-                Objective.horizon_year,
-                Objective.change_percent,
-                Objective.baseline_year,
-                Objective.direction,
-                Objective.wording,
-                Objective.source,
-                Objective.agreed_in_id,
-                Objective.validated,
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(hex=value) if value else None
+
+
+def _date(value: str | dt.date) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _meetings(con: Connection) -> dict[uuid.UUID, MeetingRef]:
+    # Every session: a few dozen a year, cheaper in one query than looked up one by one.
+    return {
+        ref.id: ref
+        for ref in (
+            MeetingRef(uuid.UUID(hex=mid), number, _date(date), title or "")
+            for mid, number, date, title in con.execute(
+                text("SELECT id, number, date, title FROM meeting")
             )
-            .where(Objective.indicator_id.in_(ids))
-            .order_by(Objective.position, Objective.created_at)
         )
-    )
-    measurements: dict[uuid.UUID, list[MeasurementInfo]] = defaultdict(list)
-    for mid, ind_id, year, value, key, source, illustrative in s.execute(
-        select(
-            Measurement.id,
-            Measurement.indicator_id,
-            Measurement.year,
-            Measurement.value,
-            Measurement.breakdown_key,
-            Measurement.source,
-            Measurement.illustrative,
+    }
+
+
+def _read_states(con: Connection, scope: str, key: str | None = None) -> list[IndicatorState]:
+    where = _WHERE[scope]
+    params = {"key": key}
+    ind_rows = con.execute(
+        text(
+            "SELECT i.id, t.code, i.name, i.unit, i.definition, i.breakdown_label, "
+            "i.breakdown, i.source, i.adopted_in_id, i.position FROM indicator i "
+            f"JOIN theme t ON t.id = i.theme_id WHERE {where} "
+            "ORDER BY t.position, i.position, i.name"
+        ),
+        params,
+    ).all()
+    if not ind_rows:
+        return []
+    objectives: dict[str, list[ObjectiveInfo]] = defaultdict(list)
+    meetings = _meetings(con)
+    for row in con.execute(
+        text(
+            "SELECT o.id, o.indicator_id, o.kind, o.breakdown_key, o.target_value, "
+            "o.horizon_year, o.change_percent, o.baseline_year, o.direction, o.wording, "
+            "o.source, o.agreed_in_id, o.validated FROM objective o "
+            f"JOIN indicator i ON i.id = o.indicator_id WHERE {where} "
+            "ORDER BY o.position, o.created_at"
+        ),
+        params,
+    ):
+        agreed = _uuid(row[11])
+        objectives[row[1]].append(
+            ObjectiveInfo(
+                id=uuid.UUID(hex=row[0]),
+                indicator_id=uuid.UUID(hex=row[1]),
+                kind=e.ObjectiveKind(row[2]),
+                breakdown_key=row[3] or None,
+                target_value=row[4],
+                horizon_year=row[5],
+                change_percent=row[6],
+                baseline_year=row[7],
+                direction=e.Direction(row[8]) if row[8] else None,
+                wording=row[9],
+                source=row[10],
+                agreed_in=meetings.get(agreed) if agreed else None,
+                validated=bool(row[12]),
+            )
         )
-        .where(Measurement.indicator_id.in_(ids))
-        .order_by(Measurement.year, Measurement.breakdown_key)
+    measurements: dict[str, list[MeasurementInfo]] = defaultdict(list)
+    for mid, ind_id, year, value, bkey, source, illustrative in con.execute(
+        text(
+            "SELECT m.id, m.indicator_id, m.year, m.value, m.breakdown_key, m.source, "
+            "m.illustrative FROM measurement m "
+            f"JOIN indicator i ON i.id = m.indicator_id WHERE {where} "
+            "ORDER BY m.year, m.breakdown_key"
+        ),
+        params,
     ):
         measurements[ind_id].append(
-            MeasurementInfo(mid, year, value, key or "", source, bool(illustrative))
-        )
-    meetings = _meetings(s, [r[8] for r in ind_rows] + [r[11] for r in obj_rows])
-    objectives: dict[uuid.UUID, list[ObjectiveInfo]] = defaultdict(list)
-    for o in obj_rows:
-        objectives[o[1]].append(
-            ObjectiveInfo(
-                id=o[0],
-                indicator_id=o[1],
-                kind=o[2],
-                breakdown_key=o[3] or None,
-                target_value=o[4],
-                horizon_year=o[5],
-                change_percent=o[6],
-                baseline_year=o[7],
-                direction=o[8],
-                wording=o[9],
-                source=o[10],
-                agreed_in=meetings.get(o[11]) if o[11] else None,
-                validated=bool(o[12]),
-            )
+            MeasurementInfo(uuid.UUID(hex=mid), year, value, bkey or "", source, bool(illustrative))
         )
     states = []
-    for r in ind_rows:
+    for row in ind_rows:
+        adopted = _uuid(row[8])
         info = IndicatorInfo(
-            id=r[0],
-            theme=_THEME_OF_ID[r[1]],
-            name=r[2],
-            unit=r[3],
-            definition=r[4],
-            breakdown_label=r[5],
-            breakdown=tuple(r[6] or ()),
-            source=r[7],
-            adopted_in=meetings.get(r[8]) if r[8] else None,
-            position=r[9],
+            id=uuid.UUID(hex=row[0]),
+            theme=e.Theme(row[1]),
+            name=row[2],
+            unit=row[3],
+            definition=row[4],
+            breakdown_label=row[5],
+            breakdown=tuple(json.loads(row[6]) if row[6] else ()),
+            source=row[7],
+            adopted_in=meetings.get(adopted) if adopted else None,
+            position=row[9],
         )
-        values = tuple(measurements.get(info.id, ()))
+        values = tuple(measurements.get(row[0], ()))
         states.append(
             IndicatorState(
                 info,
-                tuple(assess_objective(o, info, values) for o in objectives.get(info.id, ())),
+                tuple(assess_objective(o, info, values) for o in objectives.get(row[0], ())),
                 values,
             )
         )
     return states
 
 
+def _read(db: Database, work: Callable[[Connection], T]) -> T:
+    try:
+        with db.engine.connect() as con:
+            return work(con)
+    except SQLAlchemyError as exc:
+        raise translate_error(exc, db.path) from exc
+
+
 def theme_dashboard(
     db: Database, theme: e.Theme, *, today: dt.date | None = None
 ) -> ThemeDashboard:
-    """The catalogue of one theme, each objective's status, and what is missing."""
+    """The catalogue of one theme, each objective's status, and what is missing.
+
+    Raises:
+        KnownError: the database cannot be read.
+    """
     day = today or dt.date.today()
-    with db.read() as s:
-        states = _read_states(s, theme)
+    states = _read(db, lambda con: _read_states(con, "theme", theme.value))
     return ThemeDashboard(theme, tuple(states), tuple(missing_items(theme, states, day)), day)
 
 
 def indicator_state(db: Database, indicator_id: uuid.UUID) -> IndicatorState | None:
     """One indicator's state, or None if it no longer exists."""
-    with db.read() as s:
-        states = _read_states(s, None, indicator_id)
+    states = _read(db, lambda con: _read_states(con, "one", indicator_id.hex))
     return states[0] if states else None
 
 
 def catalogue_states(db: Database) -> list[IndicatorState]:
     """Every indicator of every theme, with its objectives' status."""
-    with db.read() as s:
-        return _read_states(s, None)
+    return _read(db, lambda con: _read_states(con, "all"))
 
 
 def state_until(state: IndicatorState, year: int) -> IndicatorState:
@@ -652,60 +662,46 @@ def state_until(state: IndicatorState, year: int) -> IndicatorState:
     )
 
 
-def _stage_cells(s: Session) -> dict[e.Theme, list[StageCell]]:
+def _stage_cells(con: Connection) -> dict[e.Theme, list[StageCell]]:
     """The theme × stage table from the sessions.
 
     A closed workshop of the stage makes it done; a planned or running one, planned. The
     objectives stage is done as well once a closed session adopted an indicator or agreed
     an objective of the theme: the ZAN workshop chose its indicators during acculturation.
     """
-    rows = list(
-        s.execute(
-            select(
-                Meeting.id,
-                Meeting.number,
-                Meeting.date,
-                Meeting.title,
-                Meeting.theme_id,
-                Meeting.stage_id,
-                Meeting.status,
-            )
-            .where(Meeting.kind == e.SessionKind.WORKSHOP, Meeting.theme_id.is_not(None))
-            .order_by(Meeting.date)
-        )
-    )
-    refs = {r[0]: MeetingRef(r[0], r[1], r[2], r[3] or "") for r in rows}
-    closed_ids = {r[0] for r in rows if r[6] is e.SessionStatus.CLOSED}
+    rows = con.execute(
+        text(
+            "SELECT m.id, m.number, m.date, m.title, t.code, s.code, m.status FROM meeting m "
+            "JOIN theme t ON t.id = m.theme_id LEFT JOIN stage s ON s.id = m.stage_id "
+            "WHERE m.kind = :workshop ORDER BY m.date"
+        ),
+        {"workshop": e.SessionKind.WORKSHOP.value},
+    ).all()
+    refs = {r[0]: MeetingRef(uuid.UUID(hex=r[0]), r[1], _date(r[2]), r[3] or "") for r in rows}
+    closed = e.SessionStatus.CLOSED.value
+    closed_ids = {r[0] for r in rows if r[6] == closed}
     done: dict[tuple[e.Theme, e.Stage], MeetingRef] = {}
     planned: dict[tuple[e.Theme, e.Stage], MeetingRef] = {}
-    for mid, _n, _d, _t, theme_id, stage_id, status in rows:
-        if theme_id is None or stage_id is None:
+    for mid, _n, _d, _t, theme_code, stage_code, status in rows:
+        if stage_code is None:
             continue
-        theme = _THEME_OF_ID.get(theme_id)
-        stage = _STAGE_OF_ID.get(stage_id)
-        if theme is None or stage is None:
-            continue
-        if status is e.SessionStatus.CLOSED:
-            done[(theme, stage)] = refs[mid]  # the latest, rows being in date order
+        key = (e.Theme(theme_code), e.Stage(stage_code))
+        if status == closed:
+            done[key] = refs[mid]  # the latest, rows being in date order
         else:
-            planned.setdefault((theme, stage), refs[mid])  # the soonest
-    adopting = list(
-        s.execute(
-            select(Indicator.theme_id, Indicator.adopted_in_id).where(
-                Indicator.adopted_in_id.is_not(None)
-            )
+            planned.setdefault(key, refs[mid])  # the soonest
+    adopting = con.execute(
+        text(
+            "SELECT t.code, i.adopted_in_id FROM indicator i JOIN theme t ON t.id = i.theme_id "
+            "WHERE i.adopted_in_id IS NOT NULL "
+            "UNION ALL SELECT t.code, o.agreed_in_id FROM objective o "
+            "JOIN indicator i ON i.id = o.indicator_id JOIN theme t ON t.id = i.theme_id "
+            "WHERE o.agreed_in_id IS NOT NULL"
         )
     )
-    adopting += s.execute(
-        select(Indicator.theme_id, Objective.agreed_in_id)
-        .join(Objective, Objective.indicator_id == Indicator.id)
-        .where(Objective.agreed_in_id.is_not(None))
-    )
-    for theme_id, meeting_id in adopting:
-        theme = _THEME_OF_ID.get(theme_id)
-        if theme is None or meeting_id not in closed_ids:
-            continue
-        done.setdefault((theme, e.Stage.OBJECTIVES), refs[meeting_id])
+    for theme_code, meeting_id in adopting:
+        if meeting_id in closed_ids:
+            done.setdefault((e.Theme(theme_code), e.Stage.OBJECTIVES), refs[meeting_id])
     cells: dict[e.Theme, list[StageCell]] = {}
     for theme in e.Theme:
         cells[theme] = []
@@ -720,11 +716,13 @@ def _stage_cells(s: Session) -> dict[e.Theme, list[StageCell]]:
 
 
 def overview(db: Database, *, today: dt.date | None = None) -> Overview:
-    """Where every theme stands (stages, statuses) and every gap, theme by theme."""
+    """Where every theme stands (stages, statuses) and every gap, theme by theme.
+
+    Raises:
+        KnownError: the database cannot be read.
+    """
     day = today or dt.date.today()
-    with db.read() as s:
-        states = _read_states(s, None)
-        cells = _stage_cells(s)
+    states, cells = _read(db, lambda con: (_read_states(con, "all"), _stage_cells(con)))
     by_theme: dict[e.Theme, list[IndicatorState]] = defaultdict(list)
     for st in states:
         by_theme[st.info.theme].append(st)
@@ -942,6 +940,10 @@ def _as_change(o: ObjectiveInfo, base: YearValue | None) -> float | None:
 
 
 # --- editing ------------------------------------------------------------------------------
+#
+# Through the ORM, one committed transaction each: the sharing engine records changes
+# from the ORM's events. The models are imported inside the functions so that reading
+# the dashboard does not load them.
 
 
 @dataclass(frozen=True)
@@ -964,6 +966,8 @@ def _text(value: str | None) -> str | None:
 
 
 def _indicator_row(s: Session, indicator_id: uuid.UUID) -> Indicator:
+    from alliance_desktop.storage.models import Indicator
+
     row = s.get(Indicator, indicator_id)
     if row is None:
         raise Gone(
@@ -975,8 +979,15 @@ def _indicator_row(s: Session, indicator_id: uuid.UUID) -> Indicator:
     return row
 
 
+@lru_cache(maxsize=1)
+def _theme_of_id() -> dict[uuid.UUID, e.Theme]:
+    from alliance_desktop.storage import reference
+
+    return {reference.theme_id(th): th for th in e.Theme}
+
+
 def _theme_of(row: Indicator) -> e.Theme:
-    return _THEME_OF_ID[row.theme_id]
+    return _theme_of_id()[row.theme_id]
 
 
 @dataclass(frozen=True)
@@ -1022,6 +1033,8 @@ def _clean_breakdown(keys: Iterable[str]) -> tuple[str, ...]:
 def _check_name(s: Session, name: str | None, own_id: uuid.UUID | None) -> str:
     if not name:
         raise KnownError(t("Donnez un nom à l'indicateur.", "Give the indicator a name."))
+    from alliance_desktop.storage.models import Indicator
+
     wanted = normalise(name)
     for other_id, other in s.execute(select(Indicator.id, Indicator.name)):
         if other_id != own_id and normalise(other) == wanted:
@@ -1036,6 +1049,8 @@ def _check_name(s: Session, name: str | None, own_id: uuid.UUID | None) -> str:
 
 
 def _apply_indicator(s: Session, row: Indicator, fields: IndicatorFields) -> None:
+    from alliance_desktop.storage.models import Measurement, Objective
+
     name = _check_name(s, _text(fields.name), row.id)
     keys = _clean_breakdown(fields.breakdown)
     removed = set(row.breakdown or ()) - set(keys)
@@ -1078,6 +1093,9 @@ def create_indicator(db: Database, theme: e.Theme, fields: IndicatorFields) -> I
     Raises:
         KnownError: no name, a name already taken, or a repeated breakdown key.
     """
+    from alliance_desktop.storage import reference
+    from alliance_desktop.storage.models import Indicator
+
     with db.session() as s:
         position = s.scalar(
             select(func.coalesce(func.max(Indicator.position), -1) + 1).where(
@@ -1232,6 +1250,8 @@ def add_objective(
     Raises:
         KnownError: the indicator is gone, or :func:`check_objective` found a problem.
     """
+    from alliance_desktop.storage.models import Objective
+
     with db.session() as s:
         ind = _indicator_row(s, indicator_id)
         _refuse(check_objective(fields, tuple(ind.breakdown or ())))
@@ -1247,6 +1267,8 @@ def add_objective(
 
 
 def _objective_row(s: Session, objective_id: uuid.UUID) -> Objective:
+    from alliance_desktop.storage.models import Objective
+
     row = s.get(Objective, objective_id)
     if row is None:
         raise Gone(
@@ -1303,6 +1325,8 @@ def record_measurement(
         KnownError: the indicator is gone, the year is out of range, the value is not a
             number, or the key is not one of the indicator's.
     """
+    from alliance_desktop.storage.models import Measurement
+
     problems = []
     if not FIRST_YEAR <= year <= LAST_YEAR:
         problems.append(
@@ -1353,6 +1377,8 @@ def record_measurement(
 
 def delete_measurement(db: Database, measurement_id: uuid.UUID) -> IndicatorChanges:
     """Delete one recorded value (one committed transaction)."""
+    from alliance_desktop.storage.models import Measurement
+
     with db.session() as s:
         row = s.get(Measurement, measurement_id)
         if row is None:
@@ -1372,12 +1398,16 @@ def adopting_sessions(db: Database, theme: e.Theme | None = None) -> list[Meetin
 
     Newest first; the theme's own workshops, then the other sessions.
     """
-    with db.read() as s:
-        rows = list(
-            s.execute(
-                select(Meeting.id, Meeting.number, Meeting.date, Meeting.title, Meeting.theme_id)
+    rows = _read(
+        db,
+        lambda con: con.execute(
+            text(
+                "SELECT m.id, m.number, m.date, m.title, t.code FROM meeting m "
+                "LEFT JOIN theme t ON t.id = m.theme_id"
             )
-        )
-    own = reference.theme_id(theme) if theme is not None else None
-    rows.sort(key=lambda r: (r[4] != own, -r[2].toordinal()))
-    return [MeetingRef(r[0], r[1], r[2], r[3] or "") for r in rows]
+        ).all(),
+    )
+    own = theme.value if theme is not None else None
+    refs = [(MeetingRef(uuid.UUID(hex=r[0]), r[1], _date(r[2]), r[3] or ""), r[4]) for r in rows]
+    refs.sort(key=lambda pair: (pair[1] != own, -pair[0].date.toordinal()))
+    return [ref for ref, _code in refs]
