@@ -1,8 +1,7 @@
-"""The « Indicateurs » menu of the main window; the dashboard itself loads on first use.
+"""The « Indicateurs » menu of the main window; the dashboard itself loads on first use."""
 
-Only this module is imported at start-up, and it imports nothing heavier than Qt: the
-dashboard, the ORM, pandas and pyqtgraph load when one of the menu's actions is chosen.
-"""
+# Only this module is imported at start-up, and it imports nothing heavier than Qt: the
+# dashboard, the ORM, pandas and pyqtgraph load when one of the menu's actions is chosen.
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""Importing measurements from CSV or Excel: preview, rejected rows, then all at once.
+"""Importing measurements from CSV or Excel: preview, rejected rows, then all at once."""
 
-Reading and checking a 20,000-row workbook takes seconds, and so does writing it: both
-run on a worker thread (Qt's thread pool) so that the window keeps answering. The worker
-touches no widget; its result comes back to the GUI thread through a queued signal.
-"""
+# Reading and checking a 20,000-row workbook takes seconds, and so does writing it: both
+# run on a worker thread so that the window keeps answering. The worker touches no
+# widget; its result comes back to the GUI thread through a queued signal.
 
 from __future__ import annotations
 
