@@ -45,6 +45,7 @@ from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.attendance_tab import AttendanceTab
 from alliance_desktop.ui.board import COLUMNS, BoardTab
 from alliance_desktop.ui.indicators_tab import IndicatorsTab
+from alliance_desktop.ui.levers_tab import LeversTab
 from alliance_desktop.ui.notes_tab import NotesTab
 from alliance_desktop.ui.planning_tab import PlanningTab
 from alliance_desktop.ui.projection import ProjectionWindow
@@ -212,6 +213,7 @@ class WorkshopView(QWidget):
         self.attendance = AttendanceTab(self.context, self)
         self.notes = NotesTab(self.context, self)
         self.indicators = IndicatorsTab(self.context, self)
+        self.levers = LeversTab(self.context, self)
         # Tabs read when first shown for a session, not when it opens: opening stays quick.
         self._stale: set[str] = set()
         self.attendance.counts_changed.connect(self.counts_changed)
@@ -221,6 +223,7 @@ class WorkshopView(QWidget):
         self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
         self._add_tab(NOTES, self.notes, t("É&coute active", "&Listening notes"))
         self._add_tab(INDICATORS, self.indicators, t("&Indicateurs", "&Indicators"))
+        self._add_tab(LEVERS, self.levers, t("&Leviers && récolte", "Le&vers && harvest"))
         self.tabs.currentChanged.connect(lambda _index: self._load_stale())
 
         layout = QVBoxLayout(self)
@@ -295,6 +298,7 @@ class WorkshopView(QWidget):
         self.board.load(data.points)
         self.attendance.load()
         self.notes.load(data.notes, data.carried_in)
+        self.levers.load(data.levers, data.harvest, data.plan.fields.theme)
         self._stale = {INDICATORS}
         self._load_stale()
         self._show_plan(data.plan)
@@ -318,7 +322,7 @@ class WorkshopView(QWidget):
 
     def reveal(self, kind: str, item_id: uuid.UUID) -> bool:
         """Bring the tab holding a search result to the front, the item selected."""
-        from alliance_desktop.services.search import NOTE, POINT
+        from alliance_desktop.services.search import HARVEST, LEVER, NOTE, POINT
 
         if kind == POINT:
             self.show_tab(BOARD)
@@ -326,6 +330,9 @@ class WorkshopView(QWidget):
         if kind == NOTE:
             self.show_tab(NOTES)
             return self.notes.reveal(item_id)
+        if kind in (LEVER, HARVEST):
+            self.show_tab(LEVERS)
+            return self.levers.reveal(item_id)
         return False
 
     def focus_tab(self) -> None:
@@ -362,6 +369,8 @@ class WorkshopView(QWidget):
             self.attendance.apply(changes)
         if changes.touches(Part.NOTES):
             self.notes.apply(changes)
+        if changes.touches(Part.LEVERS) or changes.touches(Part.HARVEST):
+            self.levers.apply(changes)
         if changes.touches(Part.INDICATORS) and INDICATORS not in self._stale:
             self.indicators.apply(changes)
         for plan in changes.upserted_of(PlanData):
