@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -458,6 +459,24 @@ def row_problems(row: Row) -> list[str]:
 _FORMULA_KEY: Final = "__formula__"
 
 
+def _may_need_fixups(raw: bytes) -> bool:
+    """Whether any sheet of the workbook has merged cells or formulas.
+
+    Loading a workbook whole (what finding merged ranges takes) costs as much as reading
+    it: a look at the sheets' XML spares it for the usual workbook that has neither.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    xml = z.read(name)
+                    if b"<mergeCell " in xml or b"<f>" in xml or b"<f " in xml:
+                        return True
+    except zipfile.BadZipFile:
+        return True  # let the full reader report what is wrong
+    return False
+
+
 def excel_fixups(table: Table, raw: bytes) -> Table:
     """Fill merged cells from their top-left cell and flag formulas with no computed value.
 
@@ -465,6 +484,8 @@ def excel_fixups(table: Table, raw: bytes) -> Table:
     name on each row. A formula that Excel never computed (a file written by a script)
     has no value to read: the row is flagged instead of being read as empty.
     """
+    if not _may_need_fixups(raw):
+        return table
     from openpyxl import load_workbook
 
     try:

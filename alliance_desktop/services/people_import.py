@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -178,7 +179,9 @@ def _merge_cells(
             continue
         if a is None:
             merged = _replace_cells(merged, name, b)
-        elif a != b:
+        elif a != b and name != "contact":
+            # Two contacts (a postal code per person, say) are not a contradiction: the
+            # first is kept. Two kinds or two membership dates are.
             clashes.append(name)
     return merged, clashes
 
@@ -390,20 +393,26 @@ def apply(db: Database, plan: PeopleImportPlan, decisions: Mapping[int, Decision
     """
     created = merged = unchanged = skipped = 0
     orgs_created = orgs_updated = 0
-    with db.session() as s:
+    with db.session() as s, s.no_autoflush:
+        # Everything the plan refers to, read in two queries: a get() per row would
+        # flush the pending rows each time (the capture then runs once per row).
+        wanted_orgs = [p.existing_id for p in plan.organisations if p.existing_id]
+        known_orgs = {o.id: o for o in _by_ids(s, Organisation, wanted_orgs)}
+        wanted_people = [
+            r.duplicate.existing_id
+            for r in plan.rows
+            if r.duplicate is not None and r.duplicate.existing_id is not None
+        ]
+        known_people = {p.id: p for p in _by_ids(s, Person, wanted_people)}
         org_rows: dict[str, Organisation] = {}
         for p in plan.organisations:
-            if p.existing_id is not None:
-                o = s.get(Organisation, p.existing_id)
-                if o is None:
-                    o = _new_org(s, p)
-                    orgs_created += 1
-                elif p.updates:
-                    _apply_org(o, p.cells, p.updates)
-                    orgs_updated += 1
-            else:
+            o = known_orgs.get(p.existing_id) if p.existing_id is not None else None
+            if o is None:
                 o = _new_org(s, p)
                 orgs_created += 1
+            elif p.updates:
+                _apply_org(o, p.cells, p.updates)
+                orgs_updated += 1
             org_rows[org_key(p.cells.name)] = o
         by_line: dict[int, Person] = {}
         new_people: list[Person] = []
@@ -423,7 +432,7 @@ def apply(db: Database, plan: PeopleImportPlan, decisions: Mapping[int, Decision
                     continue
                 if decision is Decision.MERGE:
                     target = (
-                        s.get(Person, r.duplicate.existing_id)
+                        known_people.get(r.duplicate.existing_id)
                         if r.duplicate.existing_id is not None
                         else by_line.get(r.duplicate.existing_line or -1)
                     )
@@ -463,6 +472,16 @@ def apply(db: Database, plan: PeopleImportPlan, decisions: Mapping[int, Decision
         orgs_created,
     )
     return ApplyResult(created, merged, unchanged, skipped, orgs_created, orgs_updated)
+
+
+M = TypeVar("M", Organisation, Person)
+
+
+def _by_ids(s: Session, cls: type[M], ids: list[uuid.UUID]) -> list[M]:
+    out: list[M] = []
+    for i in range(0, len(ids), 500):
+        out += s.scalars(select(cls).where(cls.id.in_(ids[i : i + 500])))
+    return out
 
 
 def _new_org(s: Session, p: PlannedOrganisation) -> Organisation:
