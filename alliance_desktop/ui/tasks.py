@@ -57,8 +57,8 @@ class Worker(QObject):
             self.failed.emit(
                 ticket,
                 t(
-                    "La recherche a échoué de façon inattendue ; le détail est dans le journal.",
-                    "The search failed unexpectedly; the details are in the log.",
+                    "L'opération a échoué de façon inattendue ; le détail est dans le journal.",
+                    "The operation failed unexpectedly; the details are in the log.",
                 ),
             )
         else:

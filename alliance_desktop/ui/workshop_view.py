@@ -47,6 +47,7 @@ from alliance_desktop.ui.board import COLUMNS, BoardTab
 from alliance_desktop.ui.indicators_tab import IndicatorsTab
 from alliance_desktop.ui.levers_tab import LeversTab
 from alliance_desktop.ui.notes_tab import NotesTab
+from alliance_desktop.ui.photos_tab import PhotosTab
 from alliance_desktop.ui.planning_tab import PlanningTab
 from alliance_desktop.ui.projection import ProjectionWindow
 from alliance_desktop.ui.workshop_context import WorkshopContext
@@ -214,6 +215,7 @@ class WorkshopView(QWidget):
         self.notes = NotesTab(self.context, self)
         self.indicators = IndicatorsTab(self.context, self)
         self.levers = LeversTab(self.context, self)
+        self.photos = PhotosTab(self.context, self)
         # Tabs read when first shown for a session, not when it opens: opening stays quick.
         self._stale: set[str] = set()
         self.attendance.counts_changed.connect(self.counts_changed)
@@ -224,6 +226,7 @@ class WorkshopView(QWidget):
         self._add_tab(NOTES, self.notes, t("É&coute active", "&Listening notes"))
         self._add_tab(INDICATORS, self.indicators, t("&Indicateurs", "&Indicators"))
         self._add_tab(LEVERS, self.levers, t("&Leviers && récolte", "Le&vers && harvest"))
+        self._add_tab(PHOTOS, self.photos, t("Ph&otos", "Ph&otos"))
         self.tabs.currentChanged.connect(lambda _index: self._load_stale())
 
         layout = QVBoxLayout(self)
@@ -299,7 +302,7 @@ class WorkshopView(QWidget):
         self.attendance.load()
         self.notes.load(data.notes, data.carried_in)
         self.levers.load(data.levers, data.harvest, data.plan.fields.theme)
-        self._stale = {INDICATORS}
+        self._stale = {INDICATORS, PHOTOS}
         self._load_stale()
         self._show_plan(data.plan)
         if tab is not None:
@@ -314,6 +317,8 @@ class WorkshopView(QWidget):
         self._stale.discard(key)
         if key == INDICATORS:
             self.indicators.load(self.data.plan.fields.theme)
+        elif key == PHOTOS:
+            self.photos.load()
 
     def show_tab(self, key: str) -> None:
         """Bring tab ``key`` (``BOARD``, ``NOTES``…) to the front."""
@@ -371,6 +376,8 @@ class WorkshopView(QWidget):
             self.notes.apply(changes)
         if changes.touches(Part.LEVERS) or changes.touches(Part.HARVEST):
             self.levers.apply(changes)
+        if changes.touches(Part.PHOTOS) and PHOTOS not in self._stale:
+            self.photos.apply(changes)
         if changes.touches(Part.INDICATORS) and INDICATORS not in self._stale:
             self.indicators.apply(changes)
         for plan in changes.upserted_of(PlanData):
