@@ -130,10 +130,17 @@ class MissingCheck:
     organisations: tuple[tuple[str, dt.date | None], ...]  # matched, and first seen since
     kind: e.OrganisationKind | None
     kind_present_since: int
+    sessions_since: int
 
     @property
     def status(self) -> str:
-        """``came`` (someone designated came since), ``missing``, or ``unknown``."""
+        """Where the line stands: ``came``, ``missing``, ``unknown`` or ``too_early``.
+
+        ``came``: someone it designates came since; ``unknown``: nobody recognised in
+        the line; ``too_early``: no session was held since.
+        """
+        if not self.sessions_since and (self.organisations or self.kind is not None):
+            return "too_early"
         if self.organisations:
             return "came" if any(d for _n, d in self.organisations) else "missing"
         if self.kind is not None:
@@ -434,6 +441,7 @@ def _missing_checks(
                 organisations=tuple(came),
                 kind=kind,
                 kind_present_since=kind_since,
+                sessions_since=len(after),
             )
         )
     out.sort(key=lambda c: (c.listed_on, fold(c.text)))

@@ -518,11 +518,12 @@ def describe(plan: PeopleImportPlan, decisions: Mapping[int, Decision]) -> list[
         t(
             f"{table.path.name} ({table.describe()}) : {len(plan.rows)} ligne(s) acceptée(s) "
             f"({plan.count(Action.NEW)} nouvelle(s) personne(s), "
-            f"{plan.count(Action.DUPLICATE)} à fusionner ?, "
+            f"{plan.count(Action.DUPLICATE)} proposée(s) à la fusion, "
             f"{plan.count(Action.UNCHANGED)} déjà présente(s)), "
             f"{len(plan.rejected)} refusée(s) ; {new_orgs} nouvelle(s) organisation(s).",
             f"{table.path.name} ({table.describe()}): {len(plan.rows)} row(s) accepted "
-            f"({plan.count(Action.NEW)} new people, {plan.count(Action.DUPLICATE)} to merge?, "
+            f"({plan.count(Action.NEW)} new people, {plan.count(Action.DUPLICATE)} proposed for "
+            "merging, "
             f"{plan.count(Action.UNCHANGED)} already there), {len(plan.rejected)} rejected; "
             f"{new_orgs} new organisation(s).",
         )

@@ -76,9 +76,12 @@ def setup(db: Database) -> dict[str, uuid.UUID]:
         s.add_all(
             [
                 HarvestItem(
-                    meeting_id=ms[3].id,
+                    meeting_id=ms[1].id,
                     column=e.HarvestColumn.WHO_IS_MISSING,
                     text="GRDF et les autres fournisseurs d'énergie",
+                ),
+                HarvestItem(
+                    meeting_id=ms[3].id, column=e.HarvestColumn.WHO_IS_MISSING, text="La LPO"
                 ),
                 HarvestItem(
                     meeting_id=ms[1].id,
@@ -144,12 +147,15 @@ def test_who_is_missing_against_the_harvest_lists(db: Database) -> None:
         "GRDF et les autres fournisseurs d'énergie",
         "Les associations de cyclistes",
         "Les jeunes",
+        "La LPO",
     }
     grdf = checks["GRDF et les autres fournisseurs d'énergie"]
     assert grdf.organisations == (("GRDF", None),) and grdf.status == "missing"
     assoc = checks["Les associations de cyclistes"]
     assert assoc.kind is e.OrganisationKind.ASSOCIATION and assoc.status == "came"
     assert checks["Les jeunes"].status == "unknown"
+    # Listed at the last session: nothing can be said yet.
+    assert checks["La LPO"].status == "too_early"
 
 
 def test_period_and_erased_people(db: Database) -> None:

@@ -101,8 +101,13 @@ def records_table(
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch < 0)
+    # Wide enough for an address or a function, never so wide that a pasted paragraph
+    # pushes the other columns out of sight.
+    header.setMaximumSectionSize(420)
     if stretch >= 0:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    model.modelReset.connect(view.resizeColumnsToContents)
+    view.resizeColumnsToContents()
     return view, proxy
 
 

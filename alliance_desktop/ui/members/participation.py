@@ -166,6 +166,10 @@ def absent_columns(people: bool) -> list[Column[sp.Absent]]:
 
 
 def _missing_status(c: sp.MissingCheck) -> str:
+    names = ", ".join(n for n, _d in c.organisations)
+    if c.status == "too_early":
+        who = names or (label(c.kind) if c.kind is not None else "")
+        return t(f"{who} : aucune séance depuis", f"{who}: no session since")
     if c.status == "came":
         if c.organisations:
             came = [f"{n} ({day(d)})" for n, d in c.organisations if d]
@@ -176,7 +180,13 @@ def _missing_status(c: sp.MissingCheck) -> str:
             f"{c.kind_present_since} “{label(c.kind)}” organisation(s) came since",
         )
     if c.status == "missing":
-        return t("toujours absent·e", "still missing")
+        if names:
+            return t(f"{names} : pas venu·e depuis", f"{names}: not come since")
+        assert c.kind is not None
+        return t(
+            f"aucune organisation « {label(c.kind)} » venue depuis",
+            f"no “{label(c.kind)}” organisation came since",
+        )
     return t("à vérifier (aucune organisation reconnue)", "to check (no organisation recognised)")
 
 
@@ -432,7 +442,7 @@ class ParticipationWindow(QDialog):
             name=t("Personnes présentes", "People present"),
         )
         step = max(1, len(xs) // 12)
-        ticks = [(i, view.sessions[i].date.strftime("%m/%y")) for i in range(0, len(xs), step)]
+        ticks = [(i, view.sessions[i].date.strftime("%d/%m/%y")) for i in range(0, len(xs), step)]
         plot.getAxis("bottom").setTicks([ticks])
         plot.setLabel(
             "left",
