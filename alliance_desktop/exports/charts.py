@@ -53,6 +53,7 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 # grey levels, lands on the right shade (text is only ever drawn over white). The grid
 # and the line colours follow the ramp.
 _RAMP: Final = 127
+_Z_RLE: Final = 3
 _GRID_INDEX: Final = _RAMP + 1
 _FIRST_COLOUR: Final = _RAMP + 2
 
@@ -214,7 +215,8 @@ def line_chart(series: Series, lang: str = "fr") -> bytes:
 
 def _png(img: Image.Image) -> bytes:
     out = io.BytesIO()
-    # Flat colours compress well even at the fastest level (level 6 halves the size again
-    # for three times the time); a report may hold 200 charts.
-    img.save(out, "PNG", compress_level=1)
+    # Flat colours compress well even at the fastest level, and run-length matching (zlib's
+    # Z_RLE) is both quicker and smaller on them than the default; a report may hold 200
+    # charts. Level 6 halves the size again for three times the time.
+    img.save(out, "PNG", compress_level=1, compress_type=_Z_RLE)
     return out.getvalue()

@@ -214,7 +214,10 @@ class TablesDialog(QDialog):
             scope_box,
         )
         note.setWordWrap(True)
-        note.setEnabled(False)
+        note.setObjectName("scope-note")
+        small = note.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        note.setFont(small)
         scope_layout.addWidget(note)
 
         format_box = QGroupBox(t("Format", "Format"), self)
