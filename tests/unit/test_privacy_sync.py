@@ -171,3 +171,18 @@ def test_merging_an_old_copy_of_the_database_cannot_undo_the_erasure(lab: Laptop
     assert (p.first_name, p.last_name, p.email) == ("", "", None)
     privacy.compact(anne)
     assert leaks(anne.path) == []
+
+
+def test_a_laptop_joining_after_the_erasure_never_sees_the_person(lab: Laptops) -> None:
+    anne, _bruno, pid, _point = _start(lab)
+    privacy.erase_person(anne, pid)
+    lab.sync(anne)
+    # Dora has data of her own, so she receives every bundle, the person's creation and
+    # the erasure in the same pull, rather than a snapshot.
+    dora = lab.open("dora")
+    members.add_organisation(dora, members.OrganisationFields("LPO"))
+    sync_engine.join_workspace(dora, lab.shared, backup_dir=lab.root / "sauvegardes")
+    p = person_row(dora, pid)
+    assert (p.first_name, p.last_name, p.email, p.phone) == ("", "", None, None)
+    privacy.compact(dora)
+    assert leaks(dora.path) == []
