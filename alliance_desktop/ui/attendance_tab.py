@@ -188,12 +188,12 @@ class NewcomerForm(QFrame):
         self.cancel_button = QPushButton(t("Annuler", "Cancel"), self)
         form = QFormLayout()
         form.addRow(t("&Prénom", "&First name"), self.first_name)
-        form.addRow(t("&Nom", "&Last name"), self.last_name)
-        form.addRow(t("&Organisation", "&Organisation"), self.organisation)
+        form.addRow(t("No&m", "Last na&me"), self.last_name)
+        form.addRow(t("O&rganisation", "O&rganisation"), self.organisation)
         form.addRow(
             t("&Type d'organisation (si nouvelle)", "Organisation &kind (if new)"), self.kind
         )
-        form.addRow(t("&Rôle", "&Role"), self.role)
+        form.addRow(t("Rô&le", "Ro&le"), self.role)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -182,7 +183,7 @@ class IndicatorsTab(QWidget):
         self.new_theme = QComboBox(new_box)
         for theme in e.Theme:
             self.new_theme.addItem(short_theme(theme), theme.value)
-        self.create_button = QPushButton(t("&Créer l'indicateur", "&Create the indicator"), new_box)
+        self.create_button = QPushButton(t("C&réer l'indicateur", "C&reate the indicator"), new_box)
         new_form = QFormLayout(new_box)
         new_form.addRow(t("&Nom", "&Name"), self.new_name)
         new_form.addRow(t("&Unité", "&Unit"), self.new_unit)
@@ -203,11 +204,11 @@ class IndicatorsTab(QWidget):
         font = self.selected_label.font()
         font.setBold(True)
         self.selected_label.setFont(font)
-        self.kind_target = QRadioButton(t("Valeur &cible", "&Target value"), right)
+        self.kind_target = QRadioButton(t("&Valeur cible", "&Value by a year"), right)
         self.kind_change = QRadioButton(
-            t("É&volution en % / année de référence", "% c&hange"), right
+            t("Évolut&ion en % / année de référence", "% change aga&inst a year"), right
         )
-        self.kind_direction = QRadioButton(t("&Tendance", "&Direction"), right)
+        self.kind_direction = QRadioButton(t("&Tendance", "&Trend"), right)
         self.kinds = QButtonGroup(self)
         for n, button in enumerate((self.kind_target, self.kind_change, self.kind_direction)):
             self.kinds.addButton(button, n)
@@ -231,25 +232,26 @@ class IndicatorsTab(QWidget):
         self.source = QLineEdit(right)
         self.source.setPlaceholderText("PREPA, SNBC, PLUi…")
         self.validated = QCheckBox(
-            t("&Validé dans cette séance", "&Validated in this session"), right
+            t("&Marquer validé dans cette séance", "&Mark validated in this session"), right
         )
         self.validated.setChecked(True)
         self.save_button = QPushButton(t("&Enregistrer l'objectif", "&Save the objective"), right)
         self.save_button.setObjectName("saveObjective")
-        self.new_objective_button = QPushButton(t("Nouvel &objectif", "New &objective"), right)
-        kinds = QHBoxLayout()
+        self.new_objective_button = QPushButton(t("Nouvel objectif", "New objective"), right)
+        # One above the other: the three shapes side by side would not fit a laptop at 125 %.
+        kinds = QVBoxLayout()
+        kinds.setSpacing(2)
         for button in (self.kind_target, self.kind_change, self.kind_direction):
             kinds.addWidget(button)
-        kinds.addStretch(1)
         form = QFormLayout()
         form.addRow(t("Forme", "Shape"), kinds)
         form.addRow(t("Valeur ci&ble", "Target &value"), self.target_value)
         form.addRow(t("Évolution (%)", "Change (%)"), self.change_percent)
-        form.addRow(t("Ann&ée de référence", "&Baseline year"), self.baseline)
-        form.addRow(t("&Horizon", "&Horizon"), self.horizon)
-        form.addRow(t("Te&ndance", "Directio&n"), self.direction)
-        form.addRow(t("&Formulation", "&Wording"), self.wording)
-        form.addRow(t("Sou&rce", "Sou&rce"), self.source)
+        form.addRow(t("Année de référen&ce", "Baseline year (&c)"), self.baseline)
+        form.addRow(t("Hori&zon", "Hori&zon"), self.horizon)
+        form.addRow(t("Ten&dance", "&Direction"), self.direction)
+        form.addRow(t("Formu&lation", "Wording (&l)"), self.wording)
+        form.addRow(t("Source de l'ob&jectif", "Ob&jective source"), self.source)
         form.addRow("", self.validated)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -279,7 +281,13 @@ class IndicatorsTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        # The form scrolls rather than pushing the window past a laptop screen at 125 %.
+        right_scroll = QScrollArea(self)
+        right_scroll.setWidget(right)
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        splitter.addWidget(right_scroll)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)

@@ -199,6 +199,7 @@ class LeversTab(QWidget):
             ),
             self,
         )
+        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(levers_box, 1)

@@ -37,6 +37,7 @@ from alliance_desktop.ui.settings import GEOMETRY_KEY, LANGUAGE_KEY, SPLITTER_KE
 
 if TYPE_CHECKING:
     from alliance_desktop.services.search import SearchResult
+    from alliance_desktop.ui.shortcuts import ShortcutOverlay
     from alliance_desktop.ui.workshop_view import WorkshopView
 
 DatabaseOpener = Callable[[Path], Database]
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         # The workshop screen is built the first time a session is opened for editing:
         # it is not needed to browse, and start-up stays quick.
         self._workshop: WorkshopView | None = None
+        self._shortcuts: ShortcutOverlay | None = None
         self.undo_group = QUndoGroup(self)
 
         self.setObjectName("mainWindow")
@@ -223,7 +225,7 @@ class MainWindow(QMainWindow):
             t("&Nouvelle séance", "&New session"), self.new_session, "Ctrl+N"
         )
         self.workshop_action = self._action(
-            t("Mode &atelier", "&Workshop mode"), self.toggle_workshop, "Ctrl+E"
+            t("Mode a&telier", "&Workshop mode"), self.toggle_workshop, "Ctrl+E"
         )
         self.workshop_action.setCheckable(True)
         self.start_action = self._action(
@@ -233,7 +235,7 @@ class MainWindow(QMainWindow):
             t("C&lore la séance", "&Close the session"), self._close_session
         )
         self.search_action = self._action(
-            t("&Rechercher…", "&Search…"), self.search.focus, "Ctrl+F"
+            t("Rec&hercher…", "Searc&h…"), self.search.focus, "Ctrl+F"
         )
         self.projection_action = self._action(
             t("&Projection du tableau", "Board &projection"), self._toggle_projection, "F5"
@@ -268,6 +270,10 @@ class MainWindow(QMainWindow):
         session_menu.addAction(self.reload_action)
 
         help_menu = bar.addMenu(t("&Aide", "&Help"))
+        self.shortcuts_action = self._action(
+            t("&Raccourcis clavier", "&Keyboard shortcuts"), self.toggle_shortcuts, "F1"
+        )
+        help_menu.addAction(self.shortcuts_action)
         self.about_action = self._action(
             t(f"À &propos d’{APP_NAME}", f"&About {APP_NAME}"), self.show_about
         )
@@ -527,6 +533,18 @@ class MainWindow(QMainWindow):
         # The results take the sessions' place while a search is typed.
         self.list_title.setVisible(not active)
         self.list_view.setVisible(not active)
+
+    def toggle_shortcuts(self) -> None:
+        """F1: show the list of every key over the window, or hide it."""
+        if self._shortcuts is None:
+            from alliance_desktop.ui.shortcuts import ShortcutOverlay
+
+            self._shortcuts = ShortcutOverlay(self)
+        self._shortcuts.toggle()
+
+    def shortcut_overlay(self) -> ShortcutOverlay | None:
+        """The F1 overlay, once it has been shown."""
+        return self._shortcuts
 
     def _toggle_projection(self) -> None:
         if self.in_workshop():

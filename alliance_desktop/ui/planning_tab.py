@@ -121,12 +121,12 @@ class PlanningTab(QWidget):
             (t("&Date", "&Date"), self.date),
             (t("&Horaires (début – fin prévue)", "&Times (start – planned end)"), times),
             (t("T&ype", "T&ype"), self.kind),
-            (t("T&hématique", "T&heme"), self.theme),
-            (t("É&tape", "S&tage"), self.stage),
-            (t("&Lieu", "&Place"), self.location),
-            (t("&Intervenants", "&Speakers"), self.speakers),
+            (t("Thé&matique", "The&me"), self.theme),
+            (t("Éta&pe", "Sta&ge"), self.stage),
+            (t("&Lieu", "P&lace"), self.location),
+            (t("&Intervenants", "Speaker&s"), self.speakers),
             (t("&Co-animation", "&Co-facilitation"), self.co_facilitators),
-            (t("Facilitation &graphique", "&Graphic facilitation"), self.graphic),
+            (t("Facilitation &graphique", "G&raphic facilitation"), self.graphic),
             (t("Comprenons-nous &bien…", "&Background"), self.background),
         ]
         for text, field in rows:

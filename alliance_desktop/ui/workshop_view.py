@@ -220,13 +220,13 @@ class WorkshopView(QWidget):
         self._stale: set[str] = set()
         self.attendance.counts_changed.connect(self.counts_changed)
         self._tab_keys: list[str] = []
-        self._add_tab(PLANNING, self.planning, t("&Préparation", "&Planning"))
-        self._add_tab(ATTENDANCE, self.attendance, t("P&résences", "&Attendance"))
-        self._add_tab(BOARD, self.board, t("&Tableau", "&Board"))
-        self._add_tab(NOTES, self.notes, t("É&coute active", "&Listening notes"))
-        self._add_tab(INDICATORS, self.indicators, t("&Indicateurs", "&Indicators"))
-        self._add_tab(LEVERS, self.levers, t("&Leviers && récolte", "Le&vers && harvest"))
-        self._add_tab(PHOTOS, self.photos, t("Ph&otos", "Ph&otos"))
+        self._add_tab(PLANNING, self.planning, t("Préparation", "Planning"))
+        self._add_tab(ATTENDANCE, self.attendance, t("Présences", "Attendance"))
+        self._add_tab(BOARD, self.board, t("Tableau", "Board"))
+        self._add_tab(NOTES, self.notes, t("Écoute active", "Listening notes"))
+        self._add_tab(INDICATORS, self.indicators, t("Indicateurs", "Indicators"))
+        self._add_tab(LEVERS, self.levers, t("Leviers && récolte", "Levers && harvest"))
+        self._add_tab(PHOTOS, self.photos, t("Photos", "Photos"))
         self.tabs.currentChanged.connect(lambda _index: self._load_stale())
 
         layout = QVBoxLayout(self)
@@ -269,7 +269,18 @@ class WorkshopView(QWidget):
 
     def _add_tab(self, key: str, widget: QWidget, title: str) -> None:
         self._tab_keys.append(key)
-        self.tabs.addTab(widget, title)
+        n = self.tabs.addTab(widget, title) + 1
+        self.tabs.setTabToolTip(n - 1, f"Alt+{n}")
+        # Alt+1…7 rather than underlined letters: the tabs' forms use the letters.
+        action = QAction(self)
+        action.setShortcut(QKeySequence(f"Alt+{n}"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _=False, k=key: self._tab_key(k))
+        self.addAction(action)
+
+    def _tab_key(self, key: str) -> None:
+        self.show_tab(key)
+        self.focus_tab()
 
     # --- the session shown -----------------------------------------------------------
 

@@ -1,0 +1,89 @@
+"""F1: the overlay lists every key, and every key it lists is bound to something."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from alliance_desktop.core.i18n import set_language
+from alliance_desktop.ui.main_window import MainWindow
+from alliance_desktop.ui.shortcuts import shortcut_sections, shortcuts_html
+
+from .keys import press
+
+pytestmark = pytest.mark.gui
+
+
+def _bound(window: MainWindow) -> set[str]:
+    keys: set[str] = set()
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            keys.add(sequence.toString(QKeySequence.SequenceFormat.PortableText))
+    return keys
+
+
+def test_f1_shows_and_hides_the_keys(workshop_window: MainWindow) -> None:
+    workshop_window.select_row(1)
+    assert workshop_window.open_workshop("board")
+    focus = workshop_window.focusWidget()
+    press(Qt.Key.Key_F1)
+    overlay = workshop_window.shortcut_overlay()
+    assert overlay is not None and overlay.isVisible()
+    assert overlay.geometry() == workshop_window.rect()
+    assert overlay.hasFocus()
+    text = overlay.text.text()
+    for expected in ("Tableau", "Présences", "Écoute active", "C · D · Q", "Alt+← · Alt+→"):
+        assert expected in text
+    press(Qt.Key.Key_Escape)
+    assert not overlay.isVisible()
+    assert workshop_window.focusWidget() is focus
+    press(Qt.Key.Key_F1)
+    assert overlay.isVisible()
+    press(Qt.Key.Key_F1)
+    assert not overlay.isVisible()
+
+
+def test_every_key_listed_is_bound(workshop_window: MainWindow) -> None:
+    workshop_window.select_row(1)
+    assert workshop_window.open_workshop("board")
+    bound = _bound(workshop_window)
+    for key in (
+        "Ctrl+N",
+        "Ctrl+E",
+        "Ctrl+F",
+        "Ctrl+Z",
+        "Ctrl+Y",
+        "F5",
+        "F1",
+        "Ctrl+R",
+        "Alt+Up",
+        "Alt+Down",
+        "Ctrl+1",
+        "Ctrl+2",
+        "Ctrl+3",
+        "Ctrl+4",
+        "C",
+        "D",
+        "Q",
+        *(f"Alt+{n}" for n in range(1, 8)),
+    ):
+        assert key in bound, key
+
+
+def test_alt_digits_switch_tabs(workshop_window: MainWindow) -> None:
+    workshop_window.select_row(1)
+    assert workshop_window.open_workshop("board")
+    view = workshop_window.workshop()
+    expected = ["planning", "attendance", "board", "notes", "indicators", "levers", "photos"]
+    for n, key in enumerate(expected, start=1):
+        press(Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.AltModifier)
+        assert view.current_tab() == key
+    assert view.tabs.tabToolTip(2) == "Alt+3"
+
+
+def test_help_in_english() -> None:
+    set_language("en")
+    sections = [name for name, _lines in shortcut_sections()]
+    assert sections[:3] == ["Everywhere", "Board", "Attendance"]
+    assert "New point: consensus" in shortcuts_html()
