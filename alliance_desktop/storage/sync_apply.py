@@ -420,6 +420,7 @@ class _Materializer:
                         tally.deleted[(d.device, d.author)] += 1
                     else:
                         tally.parked += 1
+        readded = self._vacate_unique_values(order, by_table, current)
         for t in order:
             info = self.tables[t]
             cols = info.fields
@@ -431,7 +432,7 @@ class _Materializer:
                 old = current[t].get(rid)
                 if old is None:
                     inserts.append((rid, *(plan.values[c] for c in cols), now))
-                    if tally is not None:
+                    if tally is not None and (t, rid) not in readded:
                         o = plan.outcome
                         tally.added[(o.insert_device, o.insert_author)] += 1
                     continue
@@ -457,6 +458,43 @@ class _Materializer:
                 self.con.exec_driver_sql(f"INSERT INTO {t} ({names}) VALUES ({marks})", inserts)
         self._write_states(by_table)
         self._write_conflicts(by_table, tally, incoming)
+
+    def _vacate_unique_values(
+        self,
+        order: list[str],
+        by_table: dict[str, list[str]],
+        current: dict[str, dict[str, dict[str, Any]]],
+    ) -> set[Key]:
+        """Free the unique values that rows are about to change, before any is written.
+
+        Two sessions renumbered 61 and 62 the other way round would otherwise collide
+        half-way through. A nullable value is emptied first; a row of a table nothing
+        refers to is taken out and put back. Returns the rows taken out.
+        """
+        readded: set[Key] = set()
+        for t in order:
+            info = self.tables[t]
+            if not info.uniques:
+                continue
+            unique_cols = {c for cols in info.uniques for c in cols}
+            for rid in sorted(by_table[t]):
+                plan = self.plans[(t, rid)]
+                old = current[t].get(rid)
+                if old is None or not plan.materialized:
+                    continue
+                moving = [c for c in unique_cols if not same_value(old[c], plan.values[c])]
+                if not moving:
+                    continue
+                if all(c in info.nullable for c in moving):
+                    sets = ", ".join(f'"{c}" = NULL' for c in moving)
+                    self.con.exec_driver_sql(f"UPDATE {t} SET {sets} WHERE id = ?", (rid,))
+                    for c in moving:
+                        old[c] = None
+                elif not children_of(t):
+                    self.con.exec_driver_sql(f"DELETE FROM {t} WHERE id = ?", (rid,))
+                    del current[t][rid]
+                    readded.add((t, rid))
+        return readded
 
     def _write_states(self, by_table: dict[str, list[str]]) -> None:
         now = now_text()

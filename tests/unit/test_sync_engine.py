@@ -413,3 +413,57 @@ def test_a_row_deleted_then_created_again_with_its_id_comes_back_everywhere(lab:
     lab.sync(b)
     assert texts(b)[p] == "rétabli" and digest(a) == digest(b)
     assert sharing.conflicts(b) == []
+
+
+def test_sessions_renumbered_the_other_way_round_merge(lab: Lab) -> None:
+    a, b, _m, _p = _pair(lab)
+    x = add_meeting(a, "X", number=61)
+    y = add_meeting(a, "Y", number=62)
+    lab.sync(a)
+    lab.sync(b)
+    with a.session() as s:
+        s.get(Meeting, x).number = None  # type: ignore[union-attr]
+    with a.session() as s:
+        s.get(Meeting, y).number = 61  # type: ignore[union-attr]
+    with a.session() as s:
+        s.get(Meeting, x).number = 62  # type: ignore[union-attr]
+    lab.sync(a)
+    lab.sync(b)
+    assert (get(b, Meeting, x).number, get(b, Meeting, y).number) == (62, 61)
+    assert digest(a) == digest(b)
+
+
+def test_the_order_in_which_bundles_arrive_does_not_matter(lab: Lab) -> None:
+    a, b, m, p = _pair(lab)
+    c = lab.laptop("claire")
+    lab.sync(c)
+    late = [lab.laptop("denis"), lab.laptop("elise")]
+    for db in late:
+        lab.sync(db)
+    q = add_point(c, m, "de Claire")
+    lab.sync(c)
+    for db in (a, b):
+        lab.sync(db)
+    set_text(a, p, "Anne")
+    set_text(b, p, "Bruno")
+    with c.session() as s:
+        s.delete(s.get(Point, p))
+    set_text(a, q, "Anne sur le point de Claire")
+    with b.session() as s:
+        s.delete(s.get(Point, q))
+    for db in (a, b, c):
+        sharing.sync(db, lab.shared, backup_dir=lab.root / "backups")
+    files = sorted(
+        f
+        for db in (a, b, c)
+        for f in (lab.shared / "devices" / sharing.status(db).device_id / "bundles").iterdir()
+    )
+    for db, order in zip(late, (files, list(reversed(files))), strict=True):
+        for f in order:
+            sharing.merge_file(db, f, backup_dir=lab.root / "backups")
+    assert digest(late[0]) == digest(late[1])
+    keys = [
+        sorted((x.row_id, x.field, x.winner_value, x.other_value) for x in sharing.conflicts(db))
+        for db in late
+    ]
+    assert keys[0] == keys[1] and keys[0]
