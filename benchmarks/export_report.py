@@ -1,6 +1,6 @@
 """The yearly report of one year of the five-year database, and the share its charts take.
 
-Target: at most 3 s for a year (2024: 20 sessions, 200 indicator charts). Each run reads
+Target: at most 3 s for a year (2024: 13 sessions, 200 indicator charts). Each run reads
 the year from the database, lays the report out, draws every chart and writes the .docx,
 as « Rapport d'étape… » and ``alliance-desktop export report`` do. Wall-clock and
 processor times are both printed: on a machine shared with other work, the processor
