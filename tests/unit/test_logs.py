@@ -14,6 +14,9 @@ def test_log_file_rotates_and_masks_addresses(
     monkeypatch.setenv("ALLIANCE_DESKTOP_HOME", str(tmp_path))
     root = logging.getLogger("alliance_desktop")
     before = list(root.handlers)
+    # Another test in the same process may have set the log up in its own folder.
+    for handler in before:
+        root.removeHandler(handler)
     try:
         path = logs.setup_logging()
         assert path == tmp_path / "logs" / "alliance-desktop.log"
@@ -28,10 +31,11 @@ def test_log_file_rotates_and_masks_addresses(
         assert "imported person <e-mail>" in text
         assert "row 12 rejected" in text
     finally:
-        for handler in root.handlers:
-            if handler not in before:
-                root.removeHandler(handler)
-                handler.close()
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+            handler.close()
+        for handler in before:
+            root.addHandler(handler)
 
 
 def test_unwritable_log_folder_does_not_stop_the_app(

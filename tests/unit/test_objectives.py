@@ -407,7 +407,7 @@ def test_the_required_rate_lands_on_the_target(
         assert a.required_rate is None
     else:
         assert a.required_rate is not None
-        assert latest + a.required_rate * (horizon - 2020) == pytest.approx(target)
+        assert latest + a.required_rate * (horizon - 2020) == pytest.approx(target, abs=1e-9)
 
 
 kinds = st.sampled_from(
