@@ -535,6 +535,15 @@ def apply(db: Database, plan: ImportPlan) -> ApplyResult:
                     table.update().where(table.c.id == bindparam("row_id")),
                     updates,
                 )
+            # Those statements bypass the ORM events that log changes for sharing: log
+            # the rows here, in the same transaction, so the import travels too.
+            from alliance_desktop.storage.sync_capture import record_rows
+
+            record_rows(
+                s.connection(),
+                Measurement.__tablename__,
+                [row["id"] for row in inserts] + [row["row_id"] for row in updates],
+            )
     except IntegrityError as exc:
         raise ImportFileError(
             t(
