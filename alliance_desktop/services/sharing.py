@@ -34,6 +34,7 @@ __all__ = [
     "backup_now",
     "backups",
     "conflicts",
+    "daily_backup",
     "delete_record",
     "keep_mine",
     "keep_record",
@@ -424,6 +425,11 @@ def backup_now(db_path: Path, folder: Path | None = None) -> Path:
     made = backup_file(db_path, folder, reason="manuelle")
     sync_backups.thin(db_path, folder)
     return made
+
+
+def daily_backup(db_path: Path, folder: Path | None = None) -> Path | None:
+    """Today's backup, if none was taken yet (for the window to call at start-up)."""
+    return sync_backups.daily_backup(db_path, folder)
 
 
 def backups(db_path: Path, folder: Path | None = None) -> Sequence[sync_backups.BackupInfo]:

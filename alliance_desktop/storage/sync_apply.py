@@ -262,7 +262,7 @@ class _Materializer:
                 continue
             values = {name: v.value for name, v in plan.outcome.values.items()}
             for name in info.fields:
-                values.setdefault(name, None)
+                values.setdefault(name, info.defaults.get(name))
             waiting: list[str] = []
             parked = False
             for fk in info.foreign_keys:

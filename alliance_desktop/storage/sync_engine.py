@@ -374,6 +374,17 @@ def _fetch(
             retry=True,
         )
     meta = bundles.read_meta(local)
+    if meta.schema not in KNOWN_REVISIONS:
+        # Its tables or fields may not exist here: wait for this laptop to be updated.
+        raise bundles.BundleError(
+            t(
+                f"écrit par une version plus récente d'Alliance Desktop ({meta.schema}) : "
+                "mettez à jour cet ordinateur",
+                f"written by a newer version of Alliance Desktop ({meta.schema}): update "
+                "this laptop",
+            ),
+            retry=True,
+        )
     if meta.workspace_id != workspace_id:
         raise bundles.BundleError(t("d'un autre espace partagé", "from another shared workspace"))
     if meta.device_id != entry.device_id:

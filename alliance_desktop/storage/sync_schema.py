@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Column, LargeBinary, Table, UniqueConstraint
 
@@ -38,6 +39,8 @@ class TableInfo:
     foreign_keys: tuple[ForeignKeyInfo, ...]
     uniques: tuple[tuple[str, ...], ...]
     position: int  # in an order where parents come before the rows that refer to them
+    # Stored values for fields a row created by an older version does not carry.
+    defaults: dict[str, Any]
 
     def fk(self, column: str) -> ForeignKeyInfo | None:
         """The foreign key on ``column``, if there is one."""
@@ -45,6 +48,22 @@ class TableInfo:
             if fk.column == column:
                 return fk
         return None
+
+
+def _defaults(columns: list[Column[object]]) -> dict[str, Any]:
+    # Only constant defaults: every laptop must fill a missing field with the same value.
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    out: dict[str, Any] = {}
+    for c in columns:
+        default = c.default
+        if default is None or not getattr(default, "is_scalar", False):
+            continue
+        value = getattr(default, "arg", None)
+        proc = c.type.dialect_impl(dialect).bind_processor(dialect)
+        out[c.name] = proc(value) if proc else value
+    return out
 
 
 def _info(table: Table, position: int) -> TableInfo:
@@ -76,6 +95,7 @@ def _info(table: Table, position: int) -> TableInfo:
         foreign_keys=tuple(fks),
         uniques=tuple(dict.fromkeys(uniques)),
         position=position,
+        defaults=_defaults(columns),
     )
 
 

@@ -332,3 +332,44 @@ def test_an_unreachable_folder_is_one_clear_error(lab: Lab) -> None:
 
     with pytest.raises(KnownError, match="introuvable"):
         sharing.sync(a, lab.root / "débranché")
+
+
+def test_a_bundle_from_a_newer_version_waits_for_an_update(lab: Lab) -> None:
+    a, b = two_laptops(lab)
+    add_meeting(a, "nouvelle version")
+    lab.sync(a)
+    target = bundles_of(lab, a)[-1]
+    con = sqlite3.connect(target)
+    con.execute("UPDATE meta SET value = '9999_future' WHERE key = 'schema'")
+    con.commit()
+    con.close()
+    rename_to_hash(target)
+    before = digest(b)
+    (aside,) = lab.sync(b).set_aside
+    assert aside.retry and "plus récente" in aside.reason
+    assert digest(b) == before
+
+
+def test_a_row_created_by_an_older_version_gets_the_defaults_of_missing_fields(lab: Lab) -> None:
+    import json
+
+    a, b = two_laptops(lab)
+    m = add_meeting(a, "ancienne version")
+    p = add_point(a, m, "sans position")
+    lab.sync(a)
+    target = bundles_of(lab, a)[-1]
+    con = sqlite3.connect(target)
+    for rowid, value in con.execute("SELECT rowid, value FROM change WHERE field = '+'").fetchall():
+        row = json.loads(value)
+        row.pop("position", None)
+        con.execute("UPDATE change SET value = ? WHERE rowid = ?", (json.dumps(row), rowid))
+    con.commit()
+    con.close()
+    rename_to_hash(target)
+    lab.sync(b)
+    assert texts(b)[p] == "sans position"
+    from alliance_desktop.storage.models import Point
+
+    with b.read() as s:
+        point = s.get(Point, p)
+        assert point is not None and point.position == 0.0
