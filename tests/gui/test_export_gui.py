@@ -654,3 +654,49 @@ def test_tables_as_csv_files_for_a_year(
     assert bar.text.text() == f"5 fichier(s) CSV enregistré(s) dans « {tmp_path} »"
     assert not bar.document_button.isVisible()
     assert bar.folder_button.isVisible()
+
+
+# --- the unexpected -------------------------------------------------------------------
+
+
+def test_a_bug_in_an_export_is_reported_not_lost(
+    qtbot: QtBot,
+    window: MainWindow,
+    exports: ExportsController,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Path:
+        raise RuntimeError("bogue de démonstration")
+
+    monkeypatch.setattr(api, "export_document", broken)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", SaveDialog(tmp_path / "cr.docx"))
+    _select(window, GES_TITLE)
+    with qtbot.waitSignal(exports.export_failed, timeout=30000):
+        exports.minutes_action.trigger()
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1
+    assert boxes[0].icon() == QMessageBox.Icon.Critical
+    assert boxes[0].text().startswith("Une erreur inattendue s'est produite")
+    assert boxes[0].detailedText() == "RuntimeError: bogue de démonstration"
+    boxes[0].close()
+    assert not exports.busy and exports.minutes_action.isEnabled()
+
+
+def test_quitting_stops_a_running_report(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exports = controller(demo_window)
+    assert exports is not None
+    _year_dialog(monkeypatch, "2024")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", SaveDialog(tmp_path / "r.docx"))
+    _slow_charts(monkeypatch, 0.3)
+    exports.report_action.trigger()
+    assert exports.busy
+    exports.stop_all()
+    assert exports.wait(30000)
+    qtbot.waitUntil(lambda: not exports.busy, timeout=30000)
+    assert not (tmp_path / "r.docx").exists()

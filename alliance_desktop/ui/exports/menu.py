@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -191,7 +191,7 @@ class ExportsController(QObject):
         self._window = window
         self._settings = settings if settings is not None else window_settings(window)
         # Owned here: at the window's end its destructor waits for a job still running,
-        # which has been asked to stop by then (see eventFilter).
+        # which has been asked to stop by then (see stop_all).
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._runs: list[_Run] = []
@@ -253,7 +253,9 @@ class ExportsController(QObject):
         window.database_changed.connect(self.update_actions)
         window.list_view.selectionModel().currentRowChanged.connect(self.update_actions)
         self.menu.aboutToShow.connect(self.update_actions)
-        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop_all)
         self.update_actions()
 
     def _add(
@@ -604,12 +606,10 @@ class ExportsController(QObject):
         """Wait for the running jobs' threads (for the end of the window and for tests)."""
         return self._pool.waitForDone(msecs)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """When the window closes, ask running exports to stop (nothing half-written stays)."""
-        if watched is self._window and event.type() == QEvent.Type.Close:
-            for run in self._runs:
-                run.job.cancel()
-        return False
+    def stop_all(self) -> None:
+        """Ask running exports to stop, writing nothing (the application is quitting)."""
+        for run in self._runs:
+            run.job.cancel()
 
 
 def _first_name(result: object) -> str:
