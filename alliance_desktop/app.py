@@ -100,22 +100,59 @@ def make_application() -> QApplication:
 
 def open_for_window(path: Path) -> Database:
     """Open a file chosen in the window: it must exist, nothing is created by mistake."""
-    return open_database(path, create=False, backup_dir=paths.backups_dir())
+    from alliance_desktop.services.privacy import reapply_erasures
+
+    db = open_database(path, create=False, backup_dir=paths.backups_dir())
+    reapply_erasures(db)
+    return db
 
 
 def build_main_window(
-    db: Database, *, settings: Settings | None = None, is_demo: bool = False
+    db: Database,
+    *,
+    settings: Settings | None = None,
+    is_demo: bool = False,
+    features: bool = True,
 ) -> MainWindow:
-    """The main window on ``db``, not yet shown (a QApplication must exist)."""
+    """The main window on ``db``, not yet shown (a QApplication must exist).
+
+    Args:
+        db: the open database.
+        settings: the laptop's settings (read from the data folder when not given).
+        is_demo: the database is a throw-away demo (said in the title bar).
+        features: add the menus of members, indicators and exports (tests of one
+            feature's menu build the window without the others).
+    """
     from alliance_desktop.ui.main_window import MainWindow
 
-    return MainWindow(
+    settings = settings if settings is not None else app_settings()
+    window = MainWindow(
         db,
         open_db=open_for_window,
-        settings=settings if settings is not None else app_settings(),
+        settings=settings,
         data_dir=paths.data_dir(),
         is_demo=is_demo,
     )
+    if features:
+        from alliance_desktop.ui import exports, indicators, members
+
+        # Each feature adds its own menu; its screens and heavy libraries load on first use.
+        members.attach(window)
+        indicators.attach(window)
+        exports.attach(window, settings)
+    return window
+
+
+def _reapply_erasures(window: MainWindow) -> None:
+    """Erase again anyone this laptop erased, should the file hold them again (a restore).
+
+    Run once the window is painted: with nothing to redo it reads one small file, but
+    redoing an erasure loads the ORM, which has no place on the way to the first paint.
+    """
+    from alliance_desktop.services.privacy import reapply_erasures
+
+    if reapply_erasures(window.database):
+        window.reload()
 
 
 def place_window(window: MainWindow) -> None:
@@ -226,6 +263,9 @@ def run_gui(db_path: Path, demo: bool, lang: str | None) -> int:
             translators = install_qt_translations(app, lang)
             window = build_main_window(db, settings=settings, is_demo=demo)
             place_window(window)
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, lambda: _reapply_erasures(window))
             if os.environ.get(EXIT_AFTER_PAINT_ENV):
                 _exit_after_first_paint(app, window)
             code = app.exec()

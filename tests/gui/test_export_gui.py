@@ -188,7 +188,7 @@ def test_attaching_twice_adds_nothing(window: MainWindow, exports: ExportsContro
 
 
 def test_an_existing_export_menu_is_reused(qtbot: QtBot, db: Database) -> None:
-    window = build_main_window(db)
+    window = build_main_window(db, features=False)
     qtbot.addWidget(window)
     theirs = QMenu("&Exporter", window.menuBar())
     theirs.setObjectName("menu-export")

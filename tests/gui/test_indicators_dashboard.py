@@ -392,7 +392,7 @@ def test_deleting_asks_first(
 def test_attach_adds_the_menu_and_opens_the_dashboard(
     qtbot: QtBot, demo: Database, tmp_path: Path
 ) -> None:
-    window = build_main_window(demo)
+    window = build_main_window(demo, features=False)
     qtbot.addWidget(window)
     existing = QMenu("Indicateurs", window.menuBar())
     existing.setObjectName(MENU_NAME)

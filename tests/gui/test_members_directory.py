@@ -217,7 +217,7 @@ def test_survey_import_dialog(qtbot: QtBot, db: Database, tmp_path: Path) -> Non
 
 
 def test_attach_adds_or_reuses_the_members_menu(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
-    window = build_main_window(db)
+    window = build_main_window(db, features=False)
     qtbot.addWidget(window)
     existing = QMenu("Membres", window.menuBar())
     existing.setObjectName(MENU_NAME)
