@@ -747,6 +747,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# argparse's own words (headings, usage errors), for French users. argparse looks its
+# messages up through the module-level function ``_``; the ones missing stay English.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (choisir parmi %(choices)s)"
+    ),
+    "expected one argument": "une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "expected at most one argument": "au plus une valeur est attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+}
+
+
+def _argparse_language(lang: str) -> None:
+    import gettext
+
+    if lang == "fr":
+        argparse._ = lambda message: _ARGPARSE_FR.get(message, message)  # type: ignore[attr-defined]
+    else:
+        argparse._ = gettext.gettext  # type: ignore[attr-defined]
+
+
 def _early_language(argv: Sequence[str]) -> None:
     # The language must be known before the parser's help texts are built.
     lang = None
@@ -761,6 +795,7 @@ def _early_language(argv: Sequence[str]) -> None:
         env = os.environ.get("ALLIANCE_DESKTOP_LANG", "")
         lang = "en" if env.startswith("en") else "fr"
     set_language(lang)
+    _argparse_language(lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -114,3 +114,14 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["--version"])
     assert exc.value.code == 0
     assert "alliance-desktop" in capsys.readouterr().out
+
+
+def test_usage_errors_and_help_in_french(tmp_path: Path) -> None:
+    proc = run(["export"], tmp_path)
+    assert proc.returncode == 2
+    assert "arguments obligatoires manquants" in proc.stderr
+    assert "utilisation :" in proc.stderr
+    helped = run(["--help"], tmp_path)
+    assert "afficher cette aide et quitter" in helped.stdout
+    english = run(["--lang", "en", "export"], tmp_path)
+    assert "the following arguments are required" in english.stderr
