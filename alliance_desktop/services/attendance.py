@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 import uuid
 from collections import Counter
@@ -24,6 +25,7 @@ from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.models import Attendance, Meeting, Organisation, Person
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Text for type-ahead matching: no case, no accents (« Métropole » → « metropole »)."""
     # NFKD splits « é » into « e » and an accent, but leaves the ligatures whole.
@@ -69,12 +71,31 @@ class AttendanceFields:
         return cls(line.role, line.status, line.arrived_at, line.left_at)
 
 
-def _line(person: Person, org: Organisation | None, attendance: Attendance | None) -> AttendeeData:
-    org_name = org.display_name if org is not None else ""
+@dataclass(frozen=True)
+class _Org:
+    id: uuid.UUID
+    name: str
+    short_name: str | None
+    kind: e.OrganisationKind
+    is_member: bool
+
+
+@dataclass(frozen=True)
+class _Seen:
+    role: e.Role
+    status: e.AttendanceStatus
+    arrived_at: dt.time | None
+    left_at: dt.time | None
+
+
+def _line(
+    person_id: uuid.UUID, name: str, org: _Org | None, attendance: _Seen | None
+) -> AttendeeData:
+    org_name = (org.short_name or org.name) if org is not None else ""
     full_org = org.name if org is not None else ""
     return AttendeeData(
-        id=person.id,
-        name=person.full_name,
+        id=person_id,
+        name=name,
         organisation_id=org.id if org is not None else None,
         organisation=org_name,
         organisation_kind=org.kind if org is not None else None,
@@ -83,8 +104,12 @@ def _line(person: Person, org: Organisation | None, attendance: Attendance | Non
         status=attendance.status if attendance is not None else e.AttendanceStatus.INVITED,
         arrived_at=attendance.arrived_at if attendance is not None else None,
         left_at=attendance.left_at if attendance is not None else None,
-        search_key=fold(f"{person.full_name} {org_name} {full_org}"),
+        search_key=fold(f"{name} {org_name} {full_org}"),
     )
+
+
+def _org(o: Organisation | None) -> _Org | None:
+    return None if o is None else _Org(o.id, o.name, o.short_name, o.kind, o.is_member)
 
 
 def sheet_order(line: AttendeeData) -> tuple[str, str]:
@@ -94,13 +119,36 @@ def sheet_order(line: AttendeeData) -> tuple[str, str]:
 
 def attendance_sheet(db: Database, meeting_id: uuid.UUID) -> list[AttendeeData]:
     """The expected members' representatives and everyone recorded for this session."""
+    # Plain rows rather than ORM objects: a sheet is a few hundred lines, read at
+    # every opening of a session, and nothing here is written back.
     with db.read() as s:
+        orgs = {
+            row.id: _Org(row.id, row.name, row.short_name, row.kind, row.is_member)
+            for row in s.execute(
+                select(
+                    Organisation.id,
+                    Organisation.name,
+                    Organisation.short_name,
+                    Organisation.kind,
+                    Organisation.is_member,
+                )
+            )
+        }
         recorded = {
-            a.person_id: a
-            for a in s.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id))
+            row.person_id: row
+            for row in s.execute(
+                select(
+                    Attendance.person_id,
+                    Attendance.organisation_id,
+                    Attendance.role,
+                    Attendance.status,
+                    Attendance.arrived_at,
+                    Attendance.left_at,
+                ).where(Attendance.meeting_id == meeting_id)
+            )
         }
         people = s.execute(
-            select(Person, Organisation)
+            select(Person.id, Person.first_name, Person.last_name, Person.organisation_id)
             .outerjoin(Organisation, Person.organisation_id == Organisation.id)
             .where(
                 or_(
@@ -112,16 +160,15 @@ def attendance_sheet(db: Database, meeting_id: uuid.UUID) -> list[AttendeeData]:
             )
         )
         lines = []
-        for person, current_org in people:
-            attendance = recorded.get(person.id)
-            org: Organisation | None = current_org
-            # The organisation as it was that day, when the row says so.
-            if attendance is not None and attendance.organisation_id not in (
-                None,
-                person.organisation_id,
-            ):
-                org = s.get(Organisation, attendance.organisation_id)
-            lines.append(_line(person, org, attendance))
+        for person_id, first, last, org_id in people:
+            row = recorded.get(person_id)
+            seen = None
+            if row is not None:
+                seen = _Seen(row.role, row.status, row.arrived_at, row.left_at)
+                # The organisation as it was that day, when the row says so.
+                org_id = row.organisation_id or org_id
+            name = f"{first} {last}".strip()
+            lines.append(_line(person_id, name, orgs.get(org_id) if org_id else None, seen))
         return sorted(lines, key=sheet_order)
 
 
@@ -152,7 +199,8 @@ def _set(
     attendance.left_at = fields.left_at
     s.flush()
     org = s.get(Organisation, attendance.organisation_id) if attendance.organisation_id else None
-    return _line(person, org, attendance)
+    seen = _Seen(attendance.role, attendance.status, attendance.arrived_at, attendance.left_at)
+    return _line(person.id, person.full_name, _org(org), seen)
 
 
 def set_attendance(

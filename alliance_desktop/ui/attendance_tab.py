@@ -42,7 +42,13 @@ from alliance_desktop.services.attendance import (
 )
 from alliance_desktop.services.workshop import Changes
 from alliance_desktop.ui.undo import ServiceCommand
-from alliance_desktop.ui.widgets import ChoiceDelegate, FoldedFilter, setup_table, stretch_column
+from alliance_desktop.ui.widgets import (
+    ChoiceDelegate,
+    FoldedFilter,
+    fit_columns,
+    setup_table,
+    stretch_column,
+)
 from alliance_desktop.ui.workshop_context import WorkshopContext
 from alliance_desktop.ui.workshop_models import RecordTableModel, TableColumn
 
@@ -348,6 +354,7 @@ class AttendanceTab(QWidget):
             ctx.sink.report_error(str(exc))
             lines, orgs = [], []
         self.model.set_records(lines)
+        fit_columns(self.view)
         self.form.set_organisations(orgs)
         self.form.hide()
         self.search.clear()

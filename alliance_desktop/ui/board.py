@@ -5,14 +5,26 @@ from __future__ import annotations
 import uuid
 from typing import Final
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +46,8 @@ from alliance_desktop.ui.undo import ServiceCommand, deleting
 from alliance_desktop.ui.widgets import EntryLine
 from alliance_desktop.ui.workshop_context import WorkshopContext
 from alliance_desktop.ui.workshop_models import RecordListModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
 
 COLUMNS: Final = (e.PointKind.CONSENSUS, e.PointKind.DISSENT, e.PointKind.OPEN_QUESTION)
 # The plain key that opens each column's editor when no text field has the focus.
@@ -64,6 +78,31 @@ _LIST_KEYS: Final = {
 def _board_key(event: QKeyEvent) -> str | None:
     mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
     return _LIST_KEYS.get((mods, Qt.Key(event.key())))
+
+
+class PointDelegate(QStyledItemDelegate):
+    """Paints points as usual, remembering the height of each wrapped text.
+
+    A column of word-wrapped rows is laid out again whenever a point comes in, which
+    asks every row for its size; measuring a text once per width keeps adding a point
+    quick in a long session.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        """An empty cache."""
+        super().__init__(parent)
+        self._sizes: dict[tuple[str, int], QSize] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        """The size of the row's text at the view's width, measured once."""
+        key = (str(index.data(Qt.ItemDataRole.DisplayRole)), option.rect.width())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 5000:
+                self._sizes.clear()
+            size = super().sizeHint(option, index)
+            self._sizes[key] = size
+        return size
 
 
 class PointListView(QListView):
@@ -143,10 +182,13 @@ class BoardColumn(QFrame):
         self.setObjectName(f"column_{name}")
         background, foreground = COLUMN_COLOURS[kind]
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            f"QFrame#column_{name} {{ background: {background}; border-radius: 6px; }}"
-            f"QFrame#column_{name} QLabel {{ color: {foreground}; }}"
-        )
+        # A palette rather than a style sheet: a style sheet on the column would route
+        # the painting of every row below it through Qt's slower style-sheet style.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(background))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(foreground))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
         self.model: RecordListModel[PointData] = RecordListModel(
             lambda p: p.text, lambda p: p.text, self
         )
@@ -155,9 +197,14 @@ class BoardColumn(QFrame):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
+        # The count changes with each point: an opaque label of fixed size repaints alone,
+        # where a transparent one would have every widget behind it repainted too.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.title.setAutoFillBackground(True)
         self.view = PointListView(self)
         self.view.setObjectName(f"points_{name}")
         self.view.setModel(self.model)
+        self.view.setItemDelegate(PointDelegate(self.view))
         self.view.setAccessibleName(t(f"Points : {label(kind)}", f"Points: {label(kind)}"))
         self.view.setWordWrap(True)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)

@@ -51,7 +51,7 @@ from alliance_desktop.services.workshop import (
     set_validated,
 )
 from alliance_desktop.ui.undo import ServiceCommand, deleting
-from alliance_desktop.ui.widgets import FoldedFilter, setup_table, stretch_column
+from alliance_desktop.ui.widgets import FoldedFilter, fit_columns, setup_table, stretch_column
 from alliance_desktop.ui.workshop_context import WorkshopContext
 from alliance_desktop.ui.workshop_models import RecordTableModel, TableColumn
 
@@ -325,6 +325,8 @@ class IndicatorsTab(QWidget):
             indicators, objectives = [], []
         self.catalogue_model.set_records(indicators)
         self.objectives_model.set_records(objectives)
+        fit_columns(self.catalogue_view)
+        fit_columns(self.objectives_view)
         if theme is not None:
             self.new_theme.setCurrentIndex(self.new_theme.findData(theme.value))
         self.filter.clear()

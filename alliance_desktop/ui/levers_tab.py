@@ -38,7 +38,7 @@ from alliance_desktop.services.workshop import (
     restore_lever,
 )
 from alliance_desktop.ui.undo import ServiceCommand, Step, deleting
-from alliance_desktop.ui.widgets import EntryLine, setup_table, stretch_column
+from alliance_desktop.ui.widgets import EntryLine, fit_columns, setup_table, stretch_column
 from alliance_desktop.ui.workshop_context import WorkshopContext
 from alliance_desktop.ui.workshop_models import Record, RecordTableModel, TableColumn
 
@@ -230,6 +230,8 @@ class LeversTab(QWidget):
         for column, model in self.harvest_models.items():
             model.set_records([h for h in harvest if h.column == column])
         self._fill_headings()
+        for view in (self.levers_view, *self.harvest_views.values()):
+            fit_columns(view)
         self.harvest_theme.setCurrentIndex(
             max(self.harvest_theme.findData(theme.value if theme else ""), 0)
         )

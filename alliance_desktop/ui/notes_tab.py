@@ -34,7 +34,13 @@ from alliance_desktop.services.workshop import (
     sign_note,
 )
 from alliance_desktop.ui.undo import ServiceCommand, deleting
-from alliance_desktop.ui.widgets import ChoiceDelegate, EntryLine, setup_table, stretch_column
+from alliance_desktop.ui.widgets import (
+    ChoiceDelegate,
+    EntryLine,
+    fit_columns,
+    setup_table,
+    stretch_column,
+)
 from alliance_desktop.ui.workshop_context import WorkshopContext
 from alliance_desktop.ui.workshop_models import RecordTableModel, TableColumn
 
@@ -209,6 +215,8 @@ class NotesTab(QWidget):
         """Show a session's notes and the notes carried over to it."""
         self.model.set_records(notes)
         self.carried_model.set_records(carried)
+        fit_columns(self.view)
+        fit_columns(self.carried_view)
         self._show_carried()
         self.line.clear()
         try:

@@ -17,7 +17,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -151,10 +157,13 @@ class RichTextDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        """As tall as the wrapped text."""
-        self.initStyleOption(option, index)
-        doc = self._document(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 4)
+        """Three lines (where, then the words found), whatever the row.
+
+        The same for every row: the list then measures one row, not two hundred
+        documents, and shows its results at once.
+        """
+        lines = QFontMetrics(option.font).lineSpacing()
+        return QSize(max(option.rect.width(), 100), 3 * lines + 8)
 
 
 class SearchLine(QLineEdit):
@@ -211,7 +220,7 @@ class SearchPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(RichTextDelegate(self.view))
         self.view.setWordWrap(True)
-        self.view.setUniformItemSizes(False)
+        self.view.setUniformItemSizes(True)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setAlternatingRowColors(True)
         layout = QVBoxLayout(self)

@@ -144,9 +144,22 @@ def setup_table(view: QTableView, name: str, accessible: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Sized to the contents once, when a session is loaded (fit_columns), not in
+    # ResizeToContents mode: that mode measures every row of every column at each
+    # layout, which a 300-line attendance sheet pays for whenever a point is added.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(False)
+    # Measured on the first rows only: a long sheet is sized as quickly as a short one.
+    header.setResizeContentsPrecision(60)
     return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size the columns that do not stretch to what they hold now."""
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+            view.resizeColumnToContents(column)
 
 
 def stretch_column(view: QTableView, column: int) -> None:

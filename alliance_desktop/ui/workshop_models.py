@@ -42,6 +42,28 @@ class Record(HasId, Protocol):
 
 
 R = TypeVar("R", bound=Record)
+
+_TABLE_ROLES: Final = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        ID_ROLE,
+        SEARCH_ROLE,
+    }
+)
+_LIST_ROLES: Final = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        ID_ROLE,
+    }
+)
 K = TypeVar("K", bound=HasId)
 
 
@@ -142,7 +164,8 @@ class RecordListModel(QAbstractListModel, Generic[R]):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The row's text, its text to edit, and its id."""
-        if not index.isValid() or index.parent().isValid():
+        # Views ask for a dozen roles per row at each layout: the unused ones answer first.
+        if role not in _LIST_ROLES:
             return None
         r = self.record(index.row())
         if r is None:
@@ -301,7 +324,7 @@ class RecordTableModel(QAbstractTableModel, Generic[K]):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text, check state, alignment; the row's id and search text."""
-        if not index.isValid() or index.parent().isValid():
+        if role not in _TABLE_ROLES:
             return None
         r = self.record(index.row())
         if r is None or not 0 <= index.column() < len(self._columns):

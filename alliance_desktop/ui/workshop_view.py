@@ -525,8 +525,10 @@ class WorkshopView(QWidget):
             self.projection.set_clock(clock_text(state), state.alert)
 
     def _set_alert(self, alert: ClockAlert, text: str) -> None:
-        self.clock_label.setStyleSheet(_ALERT_STYLE[alert])
         self.alert_label.setVisible(bool(text))
+        if alert == self._alert and self.alert_label.text() == text:
+            return  # every second: restyling the labels each time would cost for nothing
+        self.clock_label.setStyleSheet(_ALERT_STYLE[alert])
         self.alert_label.setText(text)
         self.alert_label.setStyleSheet(_ALERT_STYLE[alert])
         if alert != self._alert and text:

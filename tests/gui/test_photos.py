@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
@@ -77,25 +78,30 @@ def test_chosen_files_become_thumbnails_with_captions(
     assert tab.model.rowCount() == 2
 
 
+E = TypeVar("E", QDragEnterEvent, QDropEvent)
+
+
+def _drag_event(kind: type[E], mime: QMimeData) -> E:
+    # Qt 6.12 takes a QPointF and deprecates the QPoint form; Qt 6.11 knows only QPoint.
+    args = (
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    try:
+        return kind(QPointF(10, 10), *args)  # type: ignore[call-overload,no-any-return,unused-ignore]
+    except TypeError:
+        return kind(QPoint(10, 10), *args)  # type: ignore[call-overload,unused-ignore]
+
+
 def test_dropped_files_are_added(tab: PhotosTab, qtbot: QtBot, tmp_path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(_photo(tmp_path / "déposée.jpg")))])
-    enter = QDragEnterEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = _drag_event(QDragEnterEvent, mime)
     tab.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    drop = _drag_event(QDropEvent, mime)
     tab.dropEvent(drop)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert tab.model.index(0, 0).data() == "déposée.jpg"
