@@ -20,7 +20,7 @@ from alliance_desktop.storage import sync_backups, sync_engine, sync_review
 from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.sync_apply import DELETE_FIELD, DUPLICATE_FIELD, Tally
 from alliance_desktop.storage.sync_engine import PullOutcome, SetAside
-from alliance_desktop.storage.sync_folder import SharedFolderError
+from alliance_desktop.storage.sync_folder import SharedFolderError, read_workspace
 from alliance_desktop.storage.sync_review import ConflictView, HistoryEntry
 
 __all__ = [
@@ -292,8 +292,6 @@ def sync(db: Database, shared: Path, *, backup_dir: Path | None = None) -> SyncR
             )
         )
     _check_not_inside(db, shared)
-    from alliance_desktop.storage.sync_folder import read_workspace
-
     ws = read_workspace(shared)
     ident = sync_engine.identity(db)
     if ws is None:

@@ -18,6 +18,7 @@ Called inside the merge's single transaction. Beyond the per-row rules of
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -393,7 +394,7 @@ class _Materializer:
 
     # -- writing ---------------------------------------------------------------------
 
-    def write(self, tally: Tally | None, incoming: set[Key] | None) -> None:
+    def write(self, tally: Tally | None) -> None:
         by_table: dict[str, list[str]] = {}
         for t, rid in self.plans:
             by_table.setdefault(t, []).append(rid)
@@ -457,7 +458,7 @@ class _Materializer:
                 marks = ", ".join("?" * (len(cols) + 2))
                 self.con.exec_driver_sql(f"INSERT INTO {t} ({names}) VALUES ({marks})", inserts)
         self._write_states(by_table)
-        self._write_conflicts(by_table, tally, incoming)
+        write_conflicts(self.con, self, by_table, tally, self.local_device)
 
     def _vacate_unique_values(
         self,
@@ -498,8 +499,6 @@ class _Materializer:
 
     def _write_states(self, by_table: dict[str, list[str]]) -> None:
         now = now_text()
-        import uuid
-
         for t, ids in by_table.items():
             for part in chunks(sorted(ids)):
                 marks = ",".join("?" * len(part))
@@ -546,11 +545,6 @@ class _Materializer:
             out.append(WantedConflict(DUPLICATE_FIELD, first, mine))
         return out
 
-    def _write_conflicts(
-        self, by_table: dict[str, list[str]], tally: Tally | None, incoming: set[Key] | None
-    ) -> None:
-        write_conflicts(self.con, self, by_table, tally, self.local_device)
-
 
 def write_conflicts(
     con: Connection,
@@ -560,8 +554,6 @@ def write_conflicts(
     local_device: str | None,
 ) -> None:
     """Bring ``sync_conflict`` in line with the log for the rows planned."""
-    import uuid
-
     now = now_text()
     for t, ids in by_table.items():
         existing: dict[tuple[str, str, str, str], str] = {}
@@ -659,7 +651,7 @@ def materialize(
         wanted = rivals
     m.settle_uniques()
     m.park_orphans()
-    m.write(tally, None)
+    m.write(tally)
 
 
 def stamp_time(stamp: str) -> str:

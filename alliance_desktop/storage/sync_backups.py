@@ -19,7 +19,7 @@ from alliance_desktop.core.i18n import t
 from alliance_desktop.core.paths import backups_dir
 from alliance_desktop.storage import sync_log
 from alliance_desktop.storage.backup import backup_file
-from alliance_desktop.storage.database import SCHEMA_HEAD, check_file, open_database
+from alliance_desktop.storage.database import check_file, open_database
 
 KEEP_RECENT = 10
 KEEP_DAYS = 14
@@ -155,13 +155,13 @@ def restore(backup: Path, db_path: Path, folder: Path | None = None) -> Path | N
         ) from exc
     finally:
         src.close()
+    # Opening upgrades a backup written by an older version (after backing it up).
     db = open_database(db_path, backup_dir=folder)
     try:
-        if report.revision == SCHEMA_HEAD or db.revision() == SCHEMA_HEAD:
-            with db.engine.begin() as con:
-                ident = sync_log.load_identity(con)
-                if ident is not None:
-                    sync_log.rotate_device(con, ident, sync_log.binding_for(db_path))
+        with db.engine.begin() as con:
+            ident = sync_log.load_identity(con)
+            if ident is not None:
+                sync_log.rotate_device(con, ident, sync_log.binding_for(db_path))
     finally:
         db.close()
     return before

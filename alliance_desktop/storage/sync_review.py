@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -216,7 +217,7 @@ def _conflict(con: Connection, conflict_id: str) -> tuple[str, str, str, str, st
 
 
 def _write(
-    con: Connection, entries: list[tuple[Key, str, Any, tuple[str, ...]]], path: Any
+    con: Connection, entries: list[tuple[Key, str, Any, tuple[str, ...]]], path: Path | None
 ) -> None:
     ident = sync_log.ensure_identity(con, path)
     clock = sync_log.fresh_clock(con, ident)
@@ -244,7 +245,9 @@ def _active_deletions(changes: list[Change]) -> list[Change]:
     return [c for c in changes if c.field == DELETE and c.stamp not in undone]
 
 
-def decide_field(con: Connection, conflict_id: str, value: Any, *, path: Any = None) -> None:
+def decide_field(
+    con: Connection, conflict_id: str, value: Any, *, path: Path | None = None
+) -> None:
     """Settle a conflict on a field with ``value`` (a stored value: one side's or a new one).
 
     The decision replaces every concurrent value of the field, so the conflict closes.
@@ -287,7 +290,9 @@ def _dependants(con: Connection, key: Key) -> list[Key]:
     return out
 
 
-def decide_existence(con: Connection, conflict_id: str, keep: bool, *, path: Any = None) -> None:
+def decide_existence(
+    con: Connection, conflict_id: str, keep: bool, *, path: Path | None = None
+) -> None:
     """Settle a deleted-while-edited (or duplicate) conflict: keep the record, or delete it.
 
     Keeping undoes the deletion, and the deletion of the records that went with it (the
