@@ -768,6 +768,14 @@ def join_workspace(db: Database, shared: Path, *, backup_dir: Path | None = None
     out = pull(db, shared, backup_dir=backup_dir)
     if snapshot_used is not None:
         out.merged.insert(0, snapshot_used)
+        # What the snapshot brought, by author, for the report (rows created, alive).
+        with db.engine.connect() as con:
+            for device, author, n in con.exec_driver_sql(
+                "SELECT device_id, author, count(*) FROM sync_change c WHERE field = '+' "
+                "AND NOT EXISTS (SELECT 1 FROM sync_change d WHERE d.table_name = c.table_name "
+                "AND d.row_id = c.row_id AND d.field = '-') GROUP BY device_id, author"
+            ):
+                out.tally.added[(device, author)] += int(n)
     return out
 
 
