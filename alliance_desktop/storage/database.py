@@ -29,8 +29,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # "ALDk": marks a file as ours, so that another program's SQLite file is refused.
 APPLICATION_ID = 0x414C446B
 # The newest schema this version knows; tests check it matches the migrations' head.
-SCHEMA_HEAD = "0004_members"
-KNOWN_REVISIONS = ("0001_initial", "0002_search", "0003_sync", "0004_members")
+SCHEMA_HEAD = "0005_search_map"
+KNOWN_REVISIONS = (
+    "0001_initial",
+    "0002_search",
+    "0003_sync",
+    "0004_members",
+    "0005_search_map",
+)
 
 
 @dataclass(frozen=True)

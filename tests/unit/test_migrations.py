@@ -102,3 +102,37 @@ def test_search_index_follows_edits(tmp_path: Path) -> None:
     with db.engine.connect() as con:
         assert search.search(con, "cocktail") == []
     db.close()
+
+
+def test_index_and_its_map_stay_in_step(tmp_path: Path) -> None:
+    """Every indexed row has one index entry and one map line, through edits and deletes."""
+    db = open_database(tmp_path / "m.sqlite3")
+    from alliance_desktop.storage.models import Meeting
+
+    with db.session() as s:
+        m = Meeting(date=dt.date(2024, 9, 26))
+        s.add(m)
+        points = [
+            Point(meeting=m, kind=e.PointKind.CONSENSUS, text=f"point {i}") for i in range(50)
+        ]
+        s.add_all(points)
+    with db.session() as s:
+        for p in s.scalars(select(Point)).all()[:20]:
+            p.text = p.text + " modifié"
+    with db.session() as s:
+        for p in s.scalars(select(Point)).all()[:10]:
+            s.delete(p)
+    with db.engine.connect() as con:
+        counts = [
+            con.exec_driver_sql(sql).scalar()
+            for sql in (
+                "SELECT count(*) FROM point",
+                "SELECT count(*) FROM search_index",
+                "SELECT count(*) FROM search_index_map",
+                "SELECT count(*) FROM search_index_map m JOIN search_index i "
+                "ON i.rowid = m.fts_rowid AND i.item_id = m.item_id",
+            )
+        ]
+        assert counts == [40, 40, 40, 40]
+        assert len(search.search(con, "modifié")) == 10
+    db.close()
