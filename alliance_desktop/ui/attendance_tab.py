@@ -326,6 +326,7 @@ class AttendanceTab(QWidget):
         layout.addWidget(self.counts_label)
 
         self.search.textChanged.connect(self.proxy.set_query)
+        self.search.textChanged.connect(lambda _text: self.view.scrollToTop())
         self.search.returnPressed.connect(self._search_entered)
         self.search.down.connect(self._to_sheet)
         self.new_button.clicked.connect(lambda: self.form.start(self.search.text()))
@@ -354,7 +355,15 @@ class AttendanceTab(QWidget):
             ctx.sink.report_error(str(exc))
             lines, orgs = [], []
         self.model.set_records(lines)
-        fit_columns(self.view)
+        fit_columns(
+            self.view,
+            {
+                ROLE: [label(role) for role in e.Role],
+                STATUS: [label(status) for status in e.AttendanceStatus],
+                ARRIVED: ["00:00", t("Arrivée", "Arrived")],
+                LEFT: ["00:00", t("Départ", "Left")],
+            },
+        )
         self.form.set_organisations(orgs)
         self.form.hide()
         self.search.clear()

@@ -215,8 +215,13 @@ class NotesTab(QWidget):
         """Show a session's notes and the notes carried over to it."""
         self.model.set_records(notes)
         self.carried_model.set_records(carried)
-        fit_columns(self.view)
-        fit_columns(self.carried_view)
+        widths = {
+            SIGNED: [t("anonyme", "anonymous"), "Camille Exemple"],
+            FOLLOW_UP: [label(follow_up) for follow_up in e.FollowUp],
+            ANSWER: [t("Réponse donnée", "Answer given")],
+        }
+        fit_columns(self.view, widths)
+        fit_columns(self.carried_view, widths)
         self._show_carried()
         self.line.clear()
         try:

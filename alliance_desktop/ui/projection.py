@@ -71,14 +71,22 @@ class ProjectionWindow(QWidget):
         self.title.setObjectName("projectionTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("projectionSubtitle")
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setStyleSheet("color: #555555;")
         self.clock = QLabel(self)
         self.clock.setObjectName("projectionClock")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.headers: dict[e.PointKind, QLabel] = {}
         self.columns: dict[e.PointKind, QTextBrowser] = {}
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.title)
+        heading.addWidget(self.subtitle)
         top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock)
+        top.addLayout(heading, 1)
+        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignTop)
         board = QHBoxLayout()
         board.setSpacing(16)
         for kind in COLUMNS:
@@ -113,9 +121,10 @@ class ProjectionWindow(QWidget):
 
     # --- content ---------------------------------------------------------------------
 
-    def set_title(self, text: str) -> None:
-        """The session's title and date, as the room should read it."""
-        self.title.setText(text)
+    def set_title(self, title: str, subtitle: str) -> None:
+        """The session's title, and below it its date and theme."""
+        self.title.setText(title)
+        self.subtitle.setText(subtitle)
 
     def set_clock(self, text: str, alert: ClockAlert) -> None:
         """The clock, coloured as the facilitator's (orange soon, red past the time)."""
@@ -188,11 +197,14 @@ class ProjectionWindow(QWidget):
             font.setPixelSize(int(text_px * 1.1))
             header.setFont(font)
         title_font = self.title.font()
-        title_font.setPixelSize(int(text_px * 1.4))
+        title_font.setPixelSize(int(text_px * 1.2))
         title_font.setBold(True)
         self.title.setFont(title_font)
+        subtitle_font = self.subtitle.font()
+        subtitle_font.setPixelSize(int(text_px * 0.8))
+        self.subtitle.setFont(subtitle_font)
         clock_font = self.clock.font()
-        clock_font.setPixelSize(int(text_px * 1.4))
+        clock_font.setPixelSize(int(text_px * 1.2))
         clock_font.setBold(True)
         self.clock.setFont(clock_font)
 

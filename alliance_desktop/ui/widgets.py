@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 from PySide6.QtCore import (
@@ -11,14 +11,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -64,6 +66,29 @@ class EntryLine(QLineEdit):
             event.ignore()
             return False
         return super().event(event)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends with « … » when its text does not fit (whole in the tooltip)."""
+
+    def setText(self, text: str) -> None:
+        """Show ``text``, cut to the width when needed."""
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        """Any width: the text is cut rather than the window widened."""
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        """Draw the text, elided to the label's width."""
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
+        painter.end()
 
 
 class FoldedFilter(QSortFilterProxyModel):
@@ -140,7 +165,9 @@ def setup_table(view: QTableView, name: str, accessible: str) -> QTableView:
     view.setTabKeyNavigation(False)
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
-    view.setWordWrap(True)
+    # One line a row, cut with « … »: the whole text is in the tooltip and the editor.
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
@@ -154,12 +181,25 @@ def setup_table(view: QTableView, name: str, accessible: str) -> QTableView:
     return view
 
 
-def fit_columns(view: QTableView) -> None:
-    """Size the columns that do not stretch to what they hold now."""
+def fit_columns(view: QTableView, at_least: Mapping[int, Iterable[str]] | None = None) -> None:
+    """Size the columns that do not stretch to what they hold now.
+
+    Args:
+        view: the table.
+        at_least: for some columns, every text they may come to show (the labels of a
+            choice): they are made wide enough for the longest, even while empty.
+    """
     header = view.horizontalHeader()
+    metrics = view.fontMetrics()
     for column in range(header.count()):
-        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
-            view.resizeColumnToContents(column)
+        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+            continue
+        view.resizeColumnToContents(column)
+        texts = (at_least or {}).get(column)
+        if texts:
+            # Room for the cell's margins, and for a drop-down's arrow while editing.
+            wanted = max(metrics.horizontalAdvance(text) for text in texts) + 36
+            header.resizeSection(column, max(header.sectionSize(column), wanted))
 
 
 def stretch_column(view: QTableView, column: int) -> None:

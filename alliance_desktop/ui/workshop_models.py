@@ -51,6 +51,7 @@ _TABLE_ROLES: Final = frozenset(
         Qt.ItemDataRole.CheckStateRole,
         Qt.ItemDataRole.TextAlignmentRole,
         Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
         ID_ROLE,
         SEARCH_ROLE,
     }
@@ -332,6 +333,8 @@ class RecordTableModel(QAbstractTableModel, Generic[K]):
         col = self._columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return col.text(r)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.text(r) or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{col.title()} : {col.text(r)}" if col.text(r) else col.title()
         if role == Qt.ItemDataRole.CheckStateRole and col.check is not None:

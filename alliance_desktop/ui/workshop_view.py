@@ -14,8 +14,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProxyStyle,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOption,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,6 +53,7 @@ from alliance_desktop.ui.notes_tab import NotesTab
 from alliance_desktop.ui.photos_tab import PhotosTab
 from alliance_desktop.ui.planning_tab import PlanningTab
 from alliance_desktop.ui.projection import ProjectionWindow
+from alliance_desktop.ui.widgets import ElidedLabel
 from alliance_desktop.ui.workshop_context import WorkshopContext
 
 Now = Callable[[], dt.datetime]
@@ -84,7 +88,7 @@ def duration_text(delta: dt.timedelta) -> str:
 def clock_text(state: ClockState) -> str:
     """What the header's clock says while a session runs."""
     parts = [
-        t(f"⏱ {duration_text(state.elapsed)} écoulées", f"⏱ {duration_text(state.elapsed)} elapsed")
+        t(f"{duration_text(state.elapsed)} écoulées", f"{duration_text(state.elapsed)} elapsed")
     ]
     if state.remaining is not None:
         if state.remaining > dt.timedelta(0):
@@ -110,6 +114,25 @@ def alert_text(state: ClockState) -> str:
             "The planned time is over: think of closing the session.",
         )
     return ""
+
+
+class UnshiftedTabs(QProxyStyle):
+    """The platform's style, except that the tabs not chosen are not drawn lower.
+
+    Fusion lowers them by two pixels and clips their text, which cut the accent off
+    « Écoute active ».
+    """
+
+    def pixelMetric(
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        """No vertical shift for tabs; everything else as the base style says."""
+        if metric == QStyle.PixelMetric.PM_TabBarTabShiftVertical:
+            return 0
+        return super().pixelMetric(metric, option, widget)
 
 
 class WorkshopView(QWidget):
@@ -155,7 +178,7 @@ class WorkshopView(QWidget):
         self.data: WorkshopData | None = None
         self._alert = ClockAlert.NONE
 
-        self.title_label = QLabel(self)
+        self.title_label = ElidedLabel(self)
         self.title_label.setObjectName("workshopTitle")
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -163,7 +186,7 @@ class WorkshopView(QWidget):
         self.title_label.setFont(font)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.meta_label = QLabel(self)
+        self.meta_label = ElidedLabel(self)
         self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
         self.meta_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.clock_label = QLabel(self)
@@ -206,6 +229,9 @@ class WorkshopView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("workshopTabs")
         self.tabs.setDocumentMode(True)
+        # Kept on the view: a widget does not own the style it is given.
+        self._tab_style = UnshiftedTabs()
+        self.tabs.tabBar().setStyle(self._tab_style)
         self.board = BoardTab(self.context, self)
         self.board.board_changed.connect(self._board_changed)
         self.board.draft_changed.connect(self.draft_changed)
@@ -444,9 +470,13 @@ class WorkshopView(QWidget):
     def _update_projection_head(self) -> None:
         if self.projection is None or self.data is None:
             return
-        plan = self.data.plan
-        title = self.title_label.text()
-        self.projection.set_title(f"{title} — {long_date(plan.fields.date)}")
+        fields = self.data.plan.fields
+        subtitle = [long_date(fields.date)]
+        if fields.theme is not None:
+            subtitle.append(short_theme(fields.theme))
+        if fields.stage is not None:
+            subtitle.append(label(fields.stage))
+        self.projection.set_title(self.title_label.text(), " · ".join(subtitle))
         state = self.clock_state()
         self.projection.set_clock(
             clock_text(state) if state is not None else "",

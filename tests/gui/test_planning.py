@@ -143,20 +143,20 @@ def test_clock_runs_warns_and_closes(
     assert view.current_tab() == "board"
     m = _meeting(db, w.current_meeting_id())
     assert m.status == e.SessionStatus.RUNNING
-    assert view.clock_label.text() == "⏱ 0:00 écoulées · 1:18 restantes"
+    assert view.clock_label.text() == "0:00 écoulées · 1:18 restantes"
     assert not view.alert_label.isVisible()
     assert w.model.index(w.list_view.currentIndex().row(), 1).data().endswith("(en cours)")
 
     fake_clock.now = dt.datetime.combine(fake_clock.now.date(), dt.time(18, 47))
     view.tick()
-    assert view.clock_label.text() == "⏱ 1:05 écoulées · 0:13 restantes"
+    assert view.clock_label.text() == "1:05 écoulées · 0:13 restantes"
     assert view.alert_label.isVisible()
     assert view.alert_label.text() == "Moins de 15 minutes avant 19 h."
     assert w.statusBar().currentMessage() == "Moins de 15 minutes avant 19 h."
 
     fake_clock.now = dt.datetime.combine(fake_clock.now.date(), dt.time(19, 4))
     view.tick()
-    assert view.clock_label.text() == "⏱ 1:22 écoulées · dépassement de 0:04"
+    assert view.clock_label.text() == "1:22 écoulées · dépassement de 0:04"
     assert "pensez à clore la séance" in view.alert_label.text()
 
     monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)

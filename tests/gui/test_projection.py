@@ -36,8 +36,9 @@ def test_f5_opens_and_closes_the_projection(
     press(Qt.Key.Key_F5)
     projection = _projection(view)
     assert projection.isVisible()
-    assert projection.title.text() == "Atelier 2 — Qualité de l'air — 5 septembre 2024"
-    assert projection.clock.text() == "⏱ 0:00 écoulées · 1:18 restantes"
+    assert projection.title.text() == "Atelier 2 — Qualité de l'air"
+    assert projection.subtitle.text() == "5 septembre 2024 · Air · Objectifs & indicateurs"
+    assert projection.clock.text() == "0:00 écoulées · 1:18 restantes"
     assert "1. Le chauffage au bois divise" in projection.column_text(e.PointKind.DISSENT)
     assert projection.headers[e.PointKind.DISSENT].text() == "Dissensus · 1"
     # Large type: several times the interface's.
@@ -85,7 +86,7 @@ def test_projection_shows_nothing_personal(view: WorkshopView) -> None:
     view.toggle_projection()
     projection = _projection(view)
     shown = " ".join(
-        [projection.title.text(), projection.clock.text()]
+        [projection.title.text(), projection.subtitle.text(), projection.clock.text()]
         + [projection.column_text(kind) for kind in e.PointKind]
     )
     for name in ("Camille", "Exemple", "Alex", "Métropole", "Valtom"):
