@@ -320,20 +320,39 @@ def sync(db: Database, shared: Path, *, backup_dir: Path | None = None) -> SyncR
                 "SELECT count(*) FROM sync_change WHERE bundle IS NOT NULL"
             ).scalar()
         return _report(db, "created", PullOutcome(), int(published or 0), None, daily)
+    erasures = _erasure_count(db)
     if ident.workspace_id is None:
         pulled = sync_engine.join_workspace(db, shared, backup_dir=backup_dir)
         pub = sync_engine.publish(db, shared)
+        _compact_after_erasures(db, erasures)
         daily = sync_backups.daily_backup(db.path, backup_dir)
         return _report(db, "joined", pulled, pub.changes, pub.bundle, daily)
     pub = sync_engine.publish(db, shared)
     pulled = sync_engine.pull(db, shared, backup_dir=backup_dir)
+    _compact_after_erasures(db, erasures)
     daily = sync_backups.daily_backup(db.path, backup_dir)
     return _report(db, "synced", pulled, pub.changes, pub.bundle, daily)
 
 
+def _erasure_count(db: Database) -> int:
+    with db.engine.connect() as con:
+        return int(con.exec_driver_sql("SELECT count(*) FROM person_erasure").scalar() or 0)
+
+
+def _compact_after_erasures(db: Database, before: int) -> None:
+    # An erasure that arrived cleared the person's values, but SQLite keeps the old
+    # bytes in free pages, the WAL and old index segments until the file is compacted.
+    if _erasure_count(db) > before:
+        from alliance_desktop.services.privacy import compact
+
+        compact(db)
+
+
 def merge_file(db: Database, path: Path, *, backup_dir: Path | None = None) -> SyncReport:
     """« Fusionner un fichier… »: merge a database file or bundle received another way."""
+    erasures = _erasure_count(db)
     pulled = sync_engine.merge_file(db, Path(path), backup_dir=backup_dir)
+    _compact_after_erasures(db, erasures)
     return _report(db, "merged", pulled)
 
 
@@ -439,7 +458,17 @@ def restore_backup(backup: Path, db_path: Path, folder: Path | None = None) -> P
     """Put a backup back in place of the (closed) database; returns the copy of the old one."""
     if not backup.is_file():
         raise KnownError(t(f"« {backup} » n'existe pas.", f"“{backup}” does not exist."))
-    return sync_backups.restore(backup, db_path, folder)
+    before = sync_backups.restore(backup, db_path, folder)
+    # A backup taken before an erasure still holds the person: erase them again at once.
+    from alliance_desktop.services.privacy import reapply_erasures
+    from alliance_desktop.storage.database import open_database
+
+    db = open_database(db_path, create=False, backup_dir=folder)
+    try:
+        reapply_erasures(db)
+    finally:
+        db.close()
+    return before
 
 
 def unpublished_changes(db: Database) -> int:
