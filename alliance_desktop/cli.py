@@ -302,6 +302,15 @@ def cmd_person(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the minutes, the summary, the yearly report or a table from the database."""
     from alliance_desktop.exports import api
+    from alliance_desktop.exports.model import SurveyOverview
+    from alliance_desktop.storage.database import Database
+
+    def survey(db: Database, year: int) -> SurveyOverview:
+        # The report's questionnaire section, read on the export's own connection; the
+        # questionnaire's rules are the services', which exports may not import.
+        from alliance_desktop.services.survey import report_synthesis
+
+        return SurveyOverview.of(report_synthesis(db, year))
 
     out = Path(args.output)
     if args.what == "table":
@@ -322,6 +331,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             session=getattr(args, "session", None),
             year=getattr(args, "year", None),
             template=template,
+            public=getattr(args, "public", False),
+            survey=survey if args.what == "report" else None,
         )
     print(t(f"Fichier écrit : {written}", f"File written: {written}"))
     return 0
@@ -584,6 +595,17 @@ def _args_export(p: argparse.ArgumentParser) -> None:
     ):
         sub = what.add_parser(name, help=t(help_fr, help_en), description=t(help_fr, help_en))
         sub.add_argument("--session", metavar="DATE|NUMERO", required=True, help=session_help)
+        if name == "minutes":
+            sub.add_argument(
+                "--public",
+                action="store_true",
+                help=t(
+                    "version publique : chaque personne désignée par un pseudonyme "
+                    "(« Participant·e 1 »), noms et adresses retirés des textes",
+                    "public version: each person given a pseudonym (“Participant 1”), "
+                    "names and addresses removed from the texts",
+                ),
+            )
         common(sub)
     sub = what.add_parser(
         "report",

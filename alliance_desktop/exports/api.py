@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 from alliance_desktop.exports.charts import ChartRenderer, line_chart
+from alliance_desktop.exports.model import SurveyOverview
 from alliance_desktop.exports.progress import ProgressCallback
 from alliance_desktop.storage.database import Database, open_database
 
 DOCUMENTS = ("minutes", "summary", "report")
+
+SurveySource = Callable[[Database, int], SurveyOverview]
+"""Reads the members' questionnaire for a year's report, on the export's own connection.
+
+The caller provides it (the command line, the window's worker) because the
+questionnaire's rules live in the services, which exports may not import.
+"""
 
 
 @contextlib.contextmanager
@@ -49,6 +57,8 @@ def export_document(
     template: Path | None = None,
     chart: ChartRenderer | None = line_chart,
     progress: ProgressCallback | None = None,
+    public: bool = False,
+    survey: SurveyOverview | SurveySource | None = None,
 ) -> Path:
     """Write the minutes or summary of a session, or a year's report, to ``out``.
 
@@ -62,6 +72,9 @@ def export_document(
         template: a Word template to take the styles from.
         chart: draws indicator charts for the report.
         progress: told the report's progress (see ``report.write_report``).
+        public: the public version of the minutes, people pseudonymised.
+        survey: the members' questionnaire for the report's section, or what reads it
+            from the database being exported; None leaves the section out.
 
     Raises:
         KnownError: unknown session or year, unreadable template or database,
@@ -78,16 +91,24 @@ def export_document(
                 f"Unknown document “{kind}”: choose from {', '.join(DOCUMENTS)}.",
             )
         )
+    if public and kind != "minutes":
+        raise KnownError(
+            t(
+                "Seul le compte-rendu a une version publique.",
+                "Only the minutes have a public version.",
+            )
+        )
     with _reading(db_path) as db:
         if kind == "report":
             if year is None:
                 raise KnownError(t("Indiquez l'année du rapport.", "Give the report's year."))
-            return write_report(db, year, out, template, chart, progress)
+            overview = survey(db, year) if callable(survey) else survey
+            return write_report(db, year, out, template, chart, progress, survey=overview)
         meeting_id = _meeting(db, session, meeting)
         if meeting_id is None:
             raise KnownError(t("Indiquez la séance.", "Give the session."))
         if kind == "minutes":
-            return write_minutes(db, meeting_id, out, template)
+            return write_minutes(db, meeting_id, out, template, public=public)
         return write_summary(db, meeting_id, out, template)
 
 

@@ -42,25 +42,35 @@ def _facts(minutes: Minutes, lang: str) -> list[list[str]]:
 
 
 def render_minutes(minutes: Minutes, template: Path | None = None) -> Writer:
-    """The minutes as a document, in the structure of the Alliance's own report."""
+    """The minutes as a document, in the structure of the Alliance's own report.
+
+    The public version (``minutes.public``) says so under its title and in its annex;
+    its people and texts were pseudonymised when the minutes were read.
+    """
     lang = language()
     doc = Writer(template, lang)
     s = minutes.session
-    doc.properties(
-        s.title,
-        t(
-            f"Compte-rendu de la séance {w.session_ref(s, lang)}",
-            f"Minutes of session {w.session_ref(s, lang)}",
-        ),
+    subtitle = t(
+        f"Compte-rendu de la séance {w.session_ref(s, lang)}",
+        f"Minutes of session {w.session_ref(s, lang)}",
     )
+    if minutes.public:
+        subtitle += t(f" {w.DASH} version publique", f" {w.DASH} public version")
+    doc.properties(s.title, subtitle)
     doc.heading(s.title, 0)
-    doc.paragraph(
-        t(
-            f"Compte-rendu de la séance {w.session_ref(s, lang)}",
-            f"Minutes of session {w.session_ref(s, lang)}",
-        ),
-        doc.style("Subtitle"),
-    )
+    doc.paragraph(subtitle, doc.style("Subtitle"))
+    if minutes.public:
+        doc.note(
+            t(
+                "Version publique : les personnes y sont désignées par un pseudonyme "
+                "(« Participant·e 1 »…), le même dans tout le document ; les noms et adresses "
+                "électroniques écrits dans les textes ont été remplacés de la même façon. "
+                "Les organisations sont nommées.",
+                "Public version: people are given a pseudonym (“Participant 1”…), the same "
+                "throughout the document; names and e-mail addresses written in the texts "
+                "were replaced in the same way. Organisations are named.",
+            )
+        )
     doc.table(None, _facts(minutes, lang), [4.5, 12.5], bold_first_column=True)
 
     sections.attendance(doc, minutes.attendance, 1)
@@ -76,8 +86,14 @@ def render_minutes(minutes: Minutes, template: Path | None = None) -> Writer:
     sections.harvest(doc, minutes.harvest, 1)
     sections.photos(doc, minutes.photos, 1)
     sections.carried_over(doc, minutes, 1)
-    sections.stamp(doc, t("Compte-rendu", "Minutes"))
-    sections.attendance_annex(doc, minutes.attendance, 1)
+    sections.stamp(
+        doc,
+        t("Compte-rendu public", "Public minutes")
+        if minutes.public
+        else t("Compte-rendu", "Minutes"),
+    )
+    sections.attendance_annex(doc, minutes.attendance, 1, public=minutes.public)
+    sections.notice(doc, minutes.notice, 1)
     return doc
 
 
@@ -188,10 +204,25 @@ def render_summary(minutes: Minutes, template: Path | None = None) -> Writer:
 
 
 def write_minutes(
-    db: Database, meeting_id: uuid.UUID, path: Path, template: Path | None = None
+    db: Database,
+    meeting_id: uuid.UUID,
+    path: Path,
+    template: Path | None = None,
+    *,
+    public: bool = False,
 ) -> Path:
-    """Read a session and write its minutes to ``path``."""
-    return render_minutes(build_minutes(db, meeting_id), template).save(path)
+    """Read a session and write its minutes to ``path``.
+
+    Args:
+        db: the database to read.
+        meeting_id: the session.
+        path: the .docx file to write, whole or not at all.
+        template: a user's Word template; the shipped one if None.
+        public: write the public version, with people pseudonymised (see
+            ``queries.build_minutes``).
+    """
+    minutes = build_minutes(db, meeting_id, public=public)
+    return render_minutes(minutes, template).save(path)
 
 
 def write_summary(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from alliance_desktop.core import enums as e
 
@@ -162,6 +164,10 @@ class Minutes:
     harvest: tuple[HarvestBlock, ...]
     photos: tuple[Photo, ...]
     next_session: SessionInfo | None
+    # The public version: people appear under pseudonyms and free texts were rewritten.
+    public: bool = False
+    # The information notice for participants, when the minutes are to carry it.
+    notice: str | None = None
 
     @property
     def objectives(self) -> tuple[ObjectiveItem, ...]:
@@ -233,6 +239,87 @@ class Missing:
     indicators_without_data: tuple[IndicatorItem, ...]
 
 
+class ThemeAnswersLike(Protocol):
+    """What the report reads of one theme of a questionnaire synthesis."""
+
+    @property
+    def theme(self) -> e.Theme:
+        """The theme."""
+
+    @property
+    def organisations(self) -> Sequence[str]:
+        """The organisations that act on it."""
+
+
+class SurveyLike(Protocol):
+    """What the report reads of a questionnaire synthesis (the services' one fits)."""
+
+    @property
+    def year(self) -> int | None:
+        """The year the answers were kept for; None for all."""
+
+    @property
+    def answered(self) -> int:
+        """Organisations with at least one answer."""
+
+    @property
+    def members(self) -> int:
+        """Member organisations in the directory."""
+
+    @property
+    def members_answered(self) -> int:
+        """Member organisations with at least one answer."""
+
+    @property
+    def themes(self) -> Sequence[ThemeAnswersLike]:
+        """Each theme and who acts on it."""
+
+    @property
+    def general_only(self) -> Sequence[str]:
+        """Organisations that answered without naming a theme."""
+
+
+@dataclass(frozen=True)
+class ThemeActors:
+    """The organisations that told the questionnaire they act on one theme."""
+
+    theme: e.Theme
+    organisations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SurveyOverview:
+    """The members' questionnaire in a few figures, as the yearly report prints it.
+
+    Built by the caller (exports do not read the questionnaire's rules themselves):
+    ``answered`` counts the organisations with at least one answer, members or not;
+    ``members`` the member organisations of the directory, ``members_answered`` those of
+    them who answered; ``general_only`` the organisations that answered without naming
+    any theme.
+    """
+
+    answered: int
+    members: int
+    members_answered: int
+    themes: tuple[ThemeActors, ...]
+    general_only: tuple[str, ...] = ()
+    year: int | None = None
+
+    @classmethod
+    def of(cls, synthesis: SurveyLike) -> SurveyOverview:
+        """A frozen copy of a synthesis shaped like :class:`SurveyLike`."""
+        return cls(
+            answered=synthesis.answered,
+            members=synthesis.members,
+            members_answered=synthesis.members_answered,
+            themes=tuple(
+                ThemeActors(item.theme, tuple(item.organisations)) for item in synthesis.themes
+            ),
+            general_only=tuple(synthesis.general_only),
+            year=synthesis.year,
+        )
+
+
 @dataclass(frozen=True)
 class YearReport:
     """Everything the yearly progress report says."""
@@ -246,3 +333,4 @@ class YearReport:
     missing: Missing
     series: tuple[Series, ...]
     survey_answers: int = 0
+    survey: SurveyOverview | None = None

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
@@ -17,8 +17,9 @@ from sqlalchemy.sql import ColumnElement
 from alliance_desktop.core import enums as e
 from alliance_desktop.core.dates import long_date
 from alliance_desktop.core.errors import KnownError
-from alliance_desktop.core.i18n import t
+from alliance_desktop.core.i18n import language, t
 from alliance_desktop.core.labels import label
+from alliance_desktop.core.pseudonyms import MentionFinder, PersonName, Pseudonymiser
 from alliance_desktop.exports.model import (
     AttendanceSummary,
     HarvestBlock,
@@ -40,6 +41,7 @@ from alliance_desktop.exports.model import (
     YearReport,
 )
 from alliance_desktop.storage.database import Database
+from alliance_desktop.storage.members_models import identity_of, notice_in_minutes, read_notice
 from alliance_desktop.storage.models import (
     Attachment,
     Attendance,
@@ -150,10 +152,39 @@ def _org_name(o: Organisation | None) -> str | None:
     return o.name if o is not None else None
 
 
-def _contributor_name(c: Contributor) -> str:
+def _as_written(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class _Naming:
+    """How a document names people and what it does to free text.
+
+    The ordinary minutes name a person only with their consent and print texts as
+    written; the public version names everyone by pseudonym and rewrites every text.
+    """
+
+    person: Callable[[Person], str | None]
+    text: Callable[[str], str]
+
+    def optional(self, text: str | None) -> str | None:
+        """``text`` rewritten, None staying None."""
+        return self.text(text) if text else text
+
+
+_BY_CONSENT = _Naming(person_name, _as_written)
+
+
+def _natural(text: str) -> list[str | int]:
+    # « Participant·e 2 » before « Participant·e 10 »; text and digits alternate, so the
+    # lists compare element by element without mixing types.
+    return [int(x) if n % 2 else x for n, x in enumerate(re.split(r"(\d+)", text))]
+
+
+def _contributor_name(c: Contributor, naming: _Naming = _BY_CONSENT) -> str:
     if c.label and c.label.strip():
-        return c.label.strip()
-    name = person_name(c.person)
+        return naming.text(c.label.strip())
+    name = naming.person(c.person) if c.person is not None else None
     org = _org_name(c.organisation) or (
         _org_name(c.person.organisation) if c.person is not None else None
     )
@@ -261,26 +292,40 @@ def _indicators(s: Session, up_to: dt.date | None = None) -> list[IndicatorItem]
     return items
 
 
-def _attendance(attendances: Iterable[Attendance]) -> AttendanceSummary:
-    present = [a for a in attendances if a.status is e.AttendanceStatus.PRESENT]
+def _present_by_organisation(
+    attendances: Iterable[Attendance],
+) -> list[tuple[str, list[Attendance]]]:
+    """The people present grouped by organisation, largest group first (the annex's order)."""
     by_org: dict[str, list[Attendance]] = defaultdict(list)
-    for a in present:
+    for a in attendances:
+        if a.status is not e.AttendanceStatus.PRESENT:
+            continue
         org = a.organisation or a.person.organisation
         by_org[_org_name(org) or t("À titre individuel", "In a personal capacity")].append(a)
+    return sorted(by_org.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
+
+
+def _attendance(
+    attendances: Sequence[Attendance], naming: _Naming = _BY_CONSENT
+) -> AttendanceSummary:
+    present = [a for a in attendances if a.status is e.AttendanceStatus.PRESENT]
     orgs = [
         OrgAttendance(
             organisation=name,
             count=len(rows),
-            named=tuple(sorted(n for a in rows if (n := person_name(a.person)) is not None)),
+            named=tuple(
+                sorted(
+                    (n for a in rows if (n := naming.person(a.person)) is not None), key=_natural
+                )
+            ),
         )
-        for name, rows in by_org.items()
+        for name, rows in _present_by_organisation(attendances)
     ]
-    orgs.sort(key=lambda o: (-o.count, o.organisation.casefold()))
     roles = Counter(a.role for a in present)
     modes = Counter(a.mode for a in present if a.mode is not None)
     excused = sorted(
         {
-            _org_name(a.organisation or a.person.organisation) or person_name(a.person) or "—"
+            _org_name(a.organisation or a.person.organisation) or naming.person(a.person) or "—"
             for a in attendances
             if a.status is e.AttendanceStatus.EXCUSED
         },
@@ -295,7 +340,9 @@ def _attendance(attendances: Iterable[Attendance]) -> AttendanceSummary:
     )
 
 
-def _harvest(items: Sequence[HarvestItem]) -> tuple[HarvestBlock, ...]:
+def _harvest(
+    items: Sequence[HarvestItem], naming: _Naming = _BY_CONSENT
+) -> tuple[HarvestBlock, ...]:
     groups: dict[e.Theme | None, list[HarvestItem]] = {}
     for h in items:
         groups.setdefault(h.theme.code if h.theme is not None else None, []).append(h)
@@ -310,18 +357,22 @@ def _harvest(items: Sequence[HarvestItem]) -> tuple[HarvestBlock, ...]:
             for h in rows:
                 if h.column is not c:
                     continue
+                # The organisation's name stays as it is; what people wrote is rewritten.
                 partner = (
                     h.partner_organisation.display_name
                     if h.partner_organisation is not None
-                    else h.partner_label
+                    else naming.optional(h.partner_label)
                 )
-                out.append(f"{partner} : {h.text}" if partner else h.text)
+                text = naming.text(h.text)
+                out.append(f"{partner} : {text}" if partner else text)
             return tuple(out)
 
         blocks.append(
             HarvestBlock(
                 theme=theme,
-                facilitated_by=next((h.facilitated_by for h in rows if h.facilitated_by), None),
+                facilitated_by=naming.optional(
+                    next((h.facilitated_by for h in rows if h.facilitated_by), None)
+                ),
                 what_is_missing=column(e.HarvestColumn.WHAT_IS_MISSING),
                 who_is_missing=column(e.HarvestColumn.WHO_IS_MISSING),
                 partner_actions=column(e.HarvestColumn.PARTNER_ACTIONS),
@@ -370,43 +421,60 @@ def _minutes(
     calendar: _Calendar,
     indicators: Sequence[IndicatorItem],
     photos: Sequence[Photo],
+    naming: _Naming = _BY_CONSENT,
 ) -> Minutes:
     role_names: dict[e.ContributorRole, list[str]] = defaultdict(list)
     for c in m.contributors:
-        name = _contributor_name(c)
+        name = _contributor_name(c, naming)
         if name and name not in role_names[c.role]:
             role_names[c.role].append(name)
     touched = []
     for ind in indicators:
-        agreed = tuple(o for o in ind.objectives if o.agreed_in == m.id)
+        agreed = tuple(
+            replace(o, wording=naming.optional(o.wording))
+            for o in ind.objectives
+            if o.agreed_in == m.id
+        )
         if agreed or ind.adopted_in == m.id:
             touched.append(replace(ind, objectives=agreed))
     notes = tuple(
         NoteItem(
-            text=n.text,
+            text=naming.text(n.text),
             follow_up=n.follow_up,
-            answer=n.answer,
-            carried_to=calendar.by_id.get(n.carried_to_id) if n.carried_to_id else None,
+            answer=naming.optional(n.answer),
+            carried_to=_renamed_or_none(calendar.by_id.get(n.carried_to_id), naming)
+            if n.carried_to_id
+            else None,
         )
         for n in m.notes
     )
     return Minutes(
-        session=_with_title(calendar.by_id[m.id], m),
+        session=_renamed(_with_title(calendar.by_id[m.id], m), naming),
         speakers=tuple(role_names[e.ContributorRole.SPEAKER]),
         co_facilitators=tuple(role_names[e.ContributorRole.CO_FACILITATOR]),
         graphic_facilitators=tuple(role_names[e.ContributorRole.GRAPHIC_FACILITATOR]),
-        attendance=_attendance(m.attendances),
-        background=m.background or "",
+        attendance=_attendance(m.attendances, naming),
+        background=naming.text(m.background or ""),
         points=tuple(
-            PointItem(p.kind, p.text) for p in m.points if p.kind is not e.PointKind.OPEN_QUESTION
+            PointItem(p.kind, naming.text(p.text))
+            for p in m.points
+            if p.kind is not e.PointKind.OPEN_QUESTION
         ),
-        open_questions=tuple(p.text for p in m.points if p.kind is e.PointKind.OPEN_QUESTION),
+        open_questions=tuple(
+            naming.text(p.text) for p in m.points if p.kind is e.PointKind.OPEN_QUESTION
+        ),
         indicators=tuple(touched),
-        levers=tuple(LeverItem(lv.heading, lv.text) for lv in m.levers),
+        levers=tuple(
+            LeverItem(naming.optional(lv.heading), naming.text(lv.text)) for lv in m.levers
+        ),
         notes=notes,
-        harvest=_harvest(m.harvest_items),
-        photos=tuple(photos),
-        next_session=calendar.next_after(m.id),
+        harvest=_harvest(m.harvest_items, naming),
+        photos=tuple(
+            replace(p, caption=naming.optional(p.caption), filename=naming.text(p.filename))
+            for p in photos
+        ),
+        next_session=_renamed_or_none(calendar.next_after(m.id), naming),
+        public=naming is not _BY_CONSENT,
     )
 
 
@@ -414,8 +482,104 @@ def _with_title(info: SessionInfo, m: Meeting) -> SessionInfo:
     return replace(info, title=session_title(m))
 
 
-def build_minutes(db: Database, meeting_id: uuid.UUID, *, with_photos: bool = True) -> Minutes:
+def _renamed(info: SessionInfo, naming: _Naming) -> SessionInfo:
+    # A title or a place may name someone (« Atelier chez Jeanne Martin »).
+    if naming is _BY_CONSENT:
+        return info
+    return replace(info, title=naming.text(info.title), location=naming.optional(info.location))
+
+
+def _renamed_or_none(info: SessionInfo | None, naming: _Naming) -> SessionInfo | None:
+    return None if info is None else _renamed(info, naming)
+
+
+def _free_texts(m: Meeting, photos: Sequence[Photo], calendar: _Calendar) -> Iterator[str]:
+    """Every text of a session's minutes that someone typed, where a name may appear."""
+    yield from (m.title, m.location or "", m.background or "")
+    for c in m.contributors:
+        yield c.label or ""
+    for p in m.points:
+        yield p.text
+    for n in m.notes:
+        yield n.text
+        yield n.answer or ""
+    for lv in m.levers:
+        yield lv.heading or ""
+        yield lv.text
+    for h in m.harvest_items:
+        yield from (h.text, h.partner_label or "", h.facilitated_by or "")
+    for photo in photos:
+        yield photo.caption or ""
+        yield photo.filename
+    nxt = calendar.next_after(m.id)
+    if nxt is not None:
+        yield from (nxt.title, nxt.location or "")
+
+
+def _pseudonymiser(s: Session, m: Meeting, texts: Sequence[str], lang: str) -> Pseudonymiser:
+    """Pseudonyms for everyone the public minutes would otherwise name or quote.
+
+    Numbered in the order of the attendance annex (organisation by organisation, people in
+    an order that reveals nothing of their names), then the other people of the session
+    (speakers, co-facilitators, the excused, the authors of signed notes), then the people
+    of the directory the texts mention, in the order they first appear: so « Participant·e
+    1, 2, 3… » run down the annex, and nobody who is not in the document takes a number.
+    """
+    order: list[uuid.UUID] = []
+
+    def take(person_id: uuid.UUID | None) -> None:
+        if person_id is not None and person_id not in order:
+            order.append(person_id)
+
+    for _org, rows in _present_by_organisation(m.attendances):
+        for a in sorted(rows, key=lambda a: str(a.person_id)):
+            take(a.person_id)
+    for c in m.contributors:
+        take(c.person_id)
+    for a in sorted(m.attendances, key=lambda a: str(a.person_id)):
+        take(a.person_id)
+    for note in m.notes:
+        take(note.signed_by_id)
+
+    con = s.connection()
+    # Every spelling a person ever had here, so that a text written before a correction
+    # of their name is still caught.
+    known = {pid: replace(identity_of(con, pid), key=pid) for pid in order}
+    others = [
+        replace(identity_of(con, pid), key=pid)
+        for pid in s.scalars(select(Person.id).order_by(Person.id))
+        if pid not in known
+    ]
+    first_seen: dict[Hashable, tuple[int, int]] = {}
+    finder = MentionFinder(others)
+    if finder:
+        for n, text in enumerate(texts):
+            for mention in finder.find(text):
+                first_seen.setdefault(mention.key, (n, mention.start))
+    mentioned = sorted((p for p in others if p.key in first_seen), key=lambda p: first_seen[p.key])
+    people: list[PersonName] = [known[pid] for pid in order] + mentioned
+    return Pseudonymiser(people, lang)
+
+
+def _public_naming(pseudonyms: Pseudonymiser) -> _Naming:
+    def person(p: Person) -> str:
+        return pseudonyms.name(p.id)
+
+    return _Naming(person, pseudonyms.text)
+
+
+def build_minutes(
+    db: Database, meeting_id: uuid.UUID, *, with_photos: bool = True, public: bool = False
+) -> Minutes:
     """The minutes of one session, read in one short transaction.
+
+    Args:
+        db: the database to read.
+        meeting_id: the session.
+        with_photos: read the session's pictures (the summary does without).
+        public: the public version: every person named by a stable pseudonym
+            (« Participant·e 1 »), and the names and e-mail addresses of the people of
+            the directory replaced in every free text; organisations keep their names.
 
     Raises:
         KnownError: the session no longer exists.
@@ -425,8 +589,14 @@ def build_minutes(db: Database, meeting_id: uuid.UUID, *, with_photos: bool = Tr
         if m is None:
             raise KnownError(t("Cette séance n'existe plus.", "This session no longer exists."))
         calendar = _Calendar(s)
-        photos = _photos(s, [m.id]) if with_photos else {}
-        return _minutes(m, calendar, _indicators(s), photos.get(m.id, []))
+        photos = _photos(s, [m.id]).get(m.id, []) if with_photos else []
+        notice = read_notice(s) if notice_in_minutes(s) else None
+        naming = _BY_CONSENT
+        if public:
+            texts = [*_free_texts(m, photos, calendar), notice or ""]
+            naming = _public_naming(_pseudonymiser(s, m, texts, language()))
+        minutes = _minutes(m, calendar, _indicators(s), photos, naming)
+        return replace(minutes, notice=naming.optional(notice))
 
 
 def _progress(calendar: _Calendar, year_end: dt.date) -> tuple[ThemeProgress, ...]:

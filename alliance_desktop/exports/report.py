@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from alliance_desktop.core import enums as e
@@ -14,7 +15,14 @@ from alliance_desktop.exports import template as tpl
 from alliance_desktop.exports import wording as w
 from alliance_desktop.exports.charts import ChartRenderer, line_chart
 from alliance_desktop.exports.docxwriter import Writer
-from alliance_desktop.exports.model import Minutes, Progress, Series, ThemeSection, YearReport
+from alliance_desktop.exports.model import (
+    Minutes,
+    Progress,
+    Series,
+    SurveyOverview,
+    ThemeSection,
+    YearReport,
+)
 from alliance_desktop.exports.progress import ProgressCallback, ignore
 from alliance_desktop.exports.queries import build_year_report
 from alliance_desktop.exports.text import number
@@ -62,7 +70,8 @@ def _introduction(doc: Writer, report: YearReport) -> None:
             f"{len(organisations)} organisations.",
         )
     )
-    if report.survey_answers:
+    # The questionnaire's own section gives the figures when the caller passed them.
+    if report.survey_answers and report.survey is None:
         doc.paragraph(
             t(
                 f"{w.plural(report.survey_answers, 'organisation a', 'organisations ont')} "
@@ -198,6 +207,92 @@ def _other(doc: Writer, m: Minutes) -> None:
     sections.photos(doc, m.photos, 2, max_height_cm=12)
 
 
+def _answered(survey: SurveyOverview) -> str:
+    """« 14 organisations ont répondu, dont 12 organisations membres sur 40 »."""
+    n, members, of_members = survey.answered, survey.members, survey.members_answered
+    verb = t("a" if n == 1 else "ont", "")
+    members_fr = w.plural(of_members, "organisation membre", "organisations membres")
+    if members and of_members == n:
+        return t(
+            f"{members_fr} sur {members} {verb} répondu",
+            f"{of_members} of the {members} member organisations answered",
+        )
+    answered = w.plural(n, "organisation", "organisations")
+    if not members:
+        return t(f"{answered} {verb} répondu", f"{n} organisations answered")
+    if not of_members:
+        return t(
+            f"{answered} {verb} répondu, mais aucune des {members} organisations membres",
+            f"{n} organisations answered, but none of the {members} member organisations",
+        )
+    return t(
+        f"{answered} {verb} répondu, dont {members_fr} sur {members}",
+        f"{n} organisations answered, {of_members} of the {members} member organisations "
+        "among them",
+    )
+
+
+def _survey(doc: Writer, survey: SurveyOverview) -> None:
+    doc.heading(t("Le questionnaire des membres", "The members' questionnaire"), 1)
+    if survey.answered == 0:
+        doc.paragraph(
+            t(
+                "Aucune organisation n'a encore répondu au questionnaire transmis aux membres "
+                "sur leurs objectifs, stratégies et actions.",
+                "No organisation has answered yet the questionnaire sent to the members on "
+                "their objectives, strategies and actions.",
+            )
+        )
+        return
+    doc.paragraph(
+        t(
+            "Lors du lancement de la démarche, un questionnaire a été transmis aux membres de "
+            "l'Alliance. Il visait à connaître les objectifs, stratégies et actions menés par "
+            "chacun des membres dans les thématiques de travail de l'Alliance. À ce jour, "
+            f"{_answered(survey)} (il est encore temps de le compléter).",
+            "When the Alliance was launched, its members received a questionnaire on the "
+            "objectives, strategies and actions of each of them in the Alliance's themes. "
+            f"So far, {_answered(survey)} (there is still time to fill it in).",
+        )
+    )
+    doc.paragraph(
+        t(
+            "Le tableau ci-dessous indique, pour chaque thématique, les organisations qui "
+            "déclarent y agir.",
+            "The table below shows, for each theme, the organisations that say they act on it.",
+        )
+    )
+    rows = []
+    for item in survey.themes:
+        names = ", ".join(item.organisations) or t("Aucune pour l'instant", "None so far")
+        rows.append([label(item.theme), str(len(item.organisations)), names])
+    doc.table(
+        [
+            t("Thématique", "Theme"),
+            t("Nombre", "Number"),
+            t("Organisations qui y agissent", "Organisations acting on it"),
+        ],
+        rows,
+        [6.2, 1.8, 9.0],
+        bold_first_column=True,
+    )
+    caption = t(
+        "Une organisation peut agir sur plusieurs thématiques.",
+        "An organisation may act on several themes.",
+    )
+    if survey.year is not None:
+        caption = t(
+            f"Réponses de {survey.year} et réponses non datées. {caption}",
+            f"Answers of {survey.year} and undated answers. {caption}",
+        )
+    doc.caption(caption)
+    if survey.general_only:
+        doc.labelled(
+            t("Ont répondu sans préciser de thématique", "Answered without naming a theme"),
+            ", ".join(survey.general_only),
+        )
+
+
 def _recap(doc: Writer, report: YearReport) -> None:
     doc.heading(t("Récapitulatif des objectifs et indicateurs", "Objectives and indicators"), 1)
     if not report.indicators:
@@ -318,8 +413,10 @@ def _missing(doc: Writer, report: YearReport) -> None:
 
 def report_steps(report: YearReport) -> int:
     """How many steps :func:`render_report` tells its progress in."""
-    # The opening pages, each theme, each other session, the recap, each chart, the gaps.
-    return 1 + len(report.themes) + len(report.other_sessions) + 1 + len(report.series) + 1
+    # The opening pages, each theme, each other session, the questionnaire if given, the
+    # recap, each chart, the gaps.
+    survey = 0 if report.survey is None else 1
+    return 1 + len(report.themes) + len(report.other_sessions) + survey + 1 + len(report.series) + 1
 
 
 def render_report(
@@ -374,6 +471,9 @@ def render_report(
     for other in report.other_sessions:
         step(t(f"Séance : {other.session.title}", f"Session: {other.session.title}"))
         _other(doc, other)
+    if report.survey is not None:
+        step(t("Le questionnaire des membres", "The members' questionnaire"))
+        _survey(doc, report.survey)
     step(t("Récapitulatif des objectifs", "Objectives and indicators"))
     _recap(doc, report)
     _charts(doc, report.series, chart, step)
@@ -391,6 +491,8 @@ def write_report(
     template: Path | None = None,
     chart: ChartRenderer | None = line_chart,
     progress: ProgressCallback | None = None,
+    *,
+    survey: SurveyOverview | None = None,
 ) -> Path:
     """Read a year and write its progress report to ``path``.
 
@@ -404,10 +506,15 @@ def write_report(
             database is read, then once per step, lastly with ``done == total`` once
             the file is written. Raising ``Cancelled`` from it stops the report before
             anything is written.
+        survey: the members' questionnaire in figures, for its section (the caller
+            reads it: the questionnaire's rules are the services' business); None
+            leaves the section out.
     """
     tell = progress or ignore
     tell(0, 0, t(f"Lecture des séances de {year}", f"Reading the sessions of {year}"))
     report = build_year_report(db, year)
+    if survey is not None:
+        report = replace(report, survey=survey)
     # Reading and saving are one step each around the layout's own.
     total = report_steps(report) + 2
 

@@ -83,24 +83,38 @@ def attendance(doc: Writer, att: AttendanceSummary, level: int) -> None:
         doc.labelled(t("Excusé·es", "Apologies"), ", ".join(att.excused))
 
 
-def attendance_annex(doc: Writer, att: AttendanceSummary, level: int) -> None:
+def attendance_annex(
+    doc: Writer, att: AttendanceSummary, level: int, *, public: bool = False
+) -> None:
     """The list of participants by organisation; only consenting people are named.
 
-    At the end of the minutes: the members who did not come read the content first.
+    At the end of the minutes: the members who did not come read the content first. In
+    the public version everyone present is listed under their pseudonym.
     """
     if att.present == 0:
         return
     annex = doc.heading(t("Annexe : liste des participant·es", "Annex: participants"), level)
     annex.paragraph_format.page_break_before = True
-    doc.paragraph(
-        t(
-            "Seules les personnes qui l'ont accepté sont nommées ; les autres sont "
-            "comptées avec leur organisation.",
-            "Only people who agreed to it are named; the others are counted with their "
-            "organisation.",
-        ),
-        italic=True,
-    )
+    if public:
+        doc.paragraph(
+            t(
+                "Version publique : chaque personne présente est désignée par un pseudonyme, "
+                "le même dans tout le compte-rendu ; les organisations sont nommées.",
+                "Public version: each person present is given a pseudonym, the same "
+                "throughout the minutes; organisations are named.",
+            ),
+            italic=True,
+        )
+    else:
+        doc.paragraph(
+            t(
+                "Seules les personnes qui l'ont accepté sont nommées ; les autres sont "
+                "comptées avec leur organisation.",
+                "Only people who agreed to it are named; the others are counted with their "
+                "organisation.",
+            ),
+            italic=True,
+        )
     rows = []
     for org in att.organisations:
         names = ", ".join(org.named)
@@ -114,7 +128,9 @@ def attendance_annex(doc: Writer, att: AttendanceSummary, level: int) -> None:
         [
             t("Organisation", "Organisation"),
             t("Présents", "Present"),
-            t("Participant·es nommé·es", "Named participants"),
+            t("Participant·es (pseudonymes)", "Participants (pseudonyms)")
+            if public
+            else t("Participant·es nommé·es", "Named participants"),
         ],
         rows,
         [7.0, 2.2, 7.8],
@@ -455,3 +471,27 @@ def stamp(doc: Writer, what: str) -> None:
             f"{what} produced on {today} from the session records.",
         )
     )
+
+
+def h_notice() -> str:
+    """« Information sur vos données personnelles »."""
+    return t("Information sur vos données personnelles", "Information about your personal data")
+
+
+def _without_title(text: str, title: str) -> str:
+    # The notice is often written as a block opening with its own title (the default
+    # wording does): under a heading saying the same, that first sentence goes.
+    body = text.strip()
+    if body[: len(title)].casefold() != title.casefold():
+        return body
+    rest = body[len(title) :].lstrip(" \u00a0.:\n\t")
+    return rest or body
+
+
+def notice(doc: Writer, text: str | None, level: int) -> None:
+    """The information notice for participants, when the minutes are to carry it."""
+    if text is None or not text.strip():
+        return
+    title = h_notice()
+    doc.heading(title, level)
+    doc.block(_without_title(text, title))

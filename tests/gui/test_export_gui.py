@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from alliance_desktop.app import build_main_window
+from alliance_desktop.core import enums as e
 from alliance_desktop.exports import api
 from alliance_desktop.exports.charts import line_chart
 from alliance_desktop.exports.model import Series
@@ -141,6 +142,7 @@ def test_menu_and_toolbar_speak_french(window: MainWindow, exports: ExportsContr
     assert menu.title() == "&Exporter"
     assert _texts(menu) == [
         "&Compte-rendu de la séance…",
+        "Compte-rendu &public (pseudonymisé)…",
         "&Synthèse de la séance…",
         "&Rapport d'étape…",
         "&Tableaux (CSV / Excel)…",
@@ -184,7 +186,7 @@ def test_attaching_twice_adds_nothing(window: MainWindow, exports: ExportsContro
     assert controller(window) is exports
     menus = [m for m in window.menuBar().findChildren(QMenu) if m.objectName() == "menu-export"]
     assert len(menus) == 1
-    assert len(_texts(menus[0])) == 5
+    assert len(_texts(menus[0])) == 6
 
 
 def test_an_existing_export_menu_is_reused(qtbot: QtBot, db: Database) -> None:
@@ -207,6 +209,7 @@ def test_session_exports_need_a_session(qtbot: QtBot, tmp_path: Path) -> None:
         _window, exports = _open(qtbot, db)
         exports.update_actions()
         assert not exports.minutes_action.isEnabled()
+        assert not exports.public_minutes_action.isEnabled()
         assert not exports.summary_action.isEnabled()
         assert not exports.report_action.isEnabled()
         assert exports.tables_action.isEnabled()
@@ -280,6 +283,68 @@ def test_minutes_from_the_menu_match_the_database(
     assert [u.toLocalFile() for u in opened] == [str(out), str(tmp_path)]
     assert bar.document_button.text() == "Ouvrir le &document"
     assert not exports.busy and exports.minutes_action.isEnabled()
+
+
+def test_public_minutes_from_the_menu_name_nobody(
+    qtbot: QtBot,
+    window: MainWindow,
+    exports: ExportsController,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlalchemy import select
+
+    from alliance_desktop.storage.models import Meeting, Person, Point
+
+    db = window.database
+    with db.session() as s:
+        camille = s.scalars(select(Person).where(Person.first_name == "Camille")).one()
+        camille.consent_named = True
+        camille.email = "camille.exemple@example.org"
+        ges = s.scalars(select(Meeting).where(Meeting.number == 5)).one()
+        s.add(
+            Point(
+                meeting_id=ges.id,
+                kind=e.PointKind.CONSENSUS,
+                text="Camille Exemple (camille.exemple@example.org) enverra les chiffres.",
+                position=9,
+            )
+        )
+    menu = exports.menu
+    actions = [a for a in menu.actions() if not a.isSeparator()]
+    # Right after the ordinary minutes, as the pair they are.
+    assert actions.index(exports.public_minutes_action) == (
+        actions.index(exports.minutes_action) + 1
+    )
+    _select(window, GES_TITLE)
+    exports.update_actions()
+    assert exports.public_minutes_action.isEnabled()
+    dialog = SaveDialog(tmp_path / "public")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    with qtbot.waitSignal(exports.exported, timeout=30000) as written:
+        exports.public_minutes_action.trigger()
+        assert exports.busy and not exports.public_minutes_action.isEnabled()
+    out = tmp_path / "public.docx"
+    assert written.args == [out]
+    assert Path(dialog.proposed[0]).name == "Compte-rendu public 2024-05-29 GES.docx"
+    assert exports.message_bar.text.text() == "Compte-rendu public enregistré : public.docx"
+    text = _body(out)
+    assert "version publique" in text
+    # Name and address alike become the person's pseudonym.
+    assert "Participant·e 1 (Participant·e 1) enverra les chiffres." in text
+    assert "Large consensus sur la réduction" in text
+    assert "The Shift Project" in text  # organisations keep their names
+    with zipfile.ZipFile(out) as package:
+        xml = "".join(
+            package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".xml")
+        )
+    for name in ("Camille", "Exemple", "camille.exemple@example.org", "Dominique", "Fictif"):
+        assert name not in xml, name
+    # The ordinary minutes still name Camille, who agreed to it.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", SaveDialog(tmp_path / "cr.docx"))
+    with qtbot.waitSignal(exports.exported, timeout=30000):
+        exports.minutes_action.trigger()
+    assert "Camille Exemple" in _body(tmp_path / "cr.docx")
 
 
 def test_the_last_folder_is_proposed_next_time(

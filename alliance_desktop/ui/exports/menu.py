@@ -37,6 +37,8 @@ from alliance_desktop.ui.exports.jobs import ExportJob, Work
 from alliance_desktop.ui.settings import Settings
 
 if TYPE_CHECKING:
+    from alliance_desktop.exports.model import SurveyOverview
+    from alliance_desktop.storage.database import Database
     from alliance_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -208,6 +210,19 @@ class ExportsController(QObject):
         shortcut = free_shortcut(window, MINUTES_SHORTCUTS)
         if shortcut is not None:
             self.minutes_action.setShortcut(shortcut)
+        self.public_minutes_action = self._add(
+            t("Compte-rendu &public (pseudonymisé)…", "Pu&blic minutes (pseudonymised)…"),
+            t("Compte-rendu public", "Public minutes"),
+            self.export_public_minutes,
+        )
+        self.public_minutes_action.setToolTip(
+            t(
+                "Le compte-rendu à diffuser largement : chaque personne y est désignée par un "
+                "pseudonyme, et les noms et adresses écrits dans les textes sont remplacés.",
+                "The minutes to publish widely: each person is given a pseudonym, and names "
+                "and addresses written in the texts are replaced.",
+            )
+        )
         self.summary_action = self._add(
             t("&Synthèse de la séance…", "Session &summary…"),
             t("Synthèse", "Summary"),
@@ -298,6 +313,7 @@ class ExportsController(QObject):
         has_session = self.selected() is not None
         any_session = self._window.model.rowCount() > 0
         self.minutes_action.setEnabled(idle and has_session)
+        self.public_minutes_action.setEnabled(idle and has_session)
         self.summary_action.setEnabled(idle and has_session)
         self.report_action.setEnabled(idle and any_session)
         self.tables_action.setEnabled(idle)
@@ -354,15 +370,24 @@ class ExportsController(QObject):
         """Write the selected session's minutes (Ctrl+E, unless the window already uses it)."""
         self._export_session("minutes")
 
+    def export_public_minutes(self) -> None:
+        """Write the public version of the selected session's minutes, people pseudonymised."""
+        self._export_session("minutes", public=True)
+
     def export_summary(self) -> None:
         """Write the selected session's one-page summary."""
         self._export_session("summary")
 
-    def _export_session(self, kind: str) -> None:
+    def _export_session(self, kind: str, *, public: bool = False) -> None:
         summary = self.selected()
         if summary is None or self.busy:
             return
-        if kind == "minutes":
+        if kind == "minutes" and public:
+            title = t("Enregistrer le compte-rendu public", "Save the public minutes")
+            proposed = names.public_minutes_name(summary)
+            status = t("Écriture du compte-rendu public…", "Writing the public minutes…")
+            what = t("Compte-rendu public enregistré", "Public minutes saved")
+        elif kind == "minutes":
             title = t("Enregistrer le compte-rendu", "Save the minutes")
             proposed = names.minutes_name(summary)
             status = t("Écriture du compte-rendu…", "Writing the minutes…")
@@ -380,7 +405,9 @@ class ExportsController(QObject):
         def work(_progress: ProgressCallback) -> Path:
             from alliance_desktop.exports.api import export_document
 
-            return export_document(kind, db_path, path, meeting=meeting_id, template=template)
+            return export_document(
+                kind, db_path, path, meeting=meeting_id, template=template, public=public
+            )
 
         self._start(work, status, lambda result: f"{what} : {_first_name(result)}")
 
@@ -405,7 +432,13 @@ class ExportsController(QObject):
             from alliance_desktop.exports.api import export_document
 
             return export_document(
-                "report", db_path, path, year=year, template=template, progress=progress
+                "report",
+                db_path,
+                path,
+                year=year,
+                template=template,
+                progress=progress,
+                survey=_survey_overview,
             )
 
         dialog = ReportProgressDialog(year, self._window)
@@ -610,6 +643,18 @@ class ExportsController(QObject):
         """Ask running exports to stop, writing nothing (the application is quitting)."""
         for run in self._runs:
             run.job.cancel()
+
+
+def _survey_overview(db: Database, year: int) -> SurveyOverview:
+    """The report's questionnaire section, read on the worker's own connection.
+
+    Exports may not import the services, where the questionnaire's rules live: the
+    window hands the reading in.
+    """
+    from alliance_desktop.exports.model import SurveyOverview
+    from alliance_desktop.services.survey import report_synthesis
+
+    return SurveyOverview.of(report_synthesis(db, year))
 
 
 def _first_name(result: object) -> str:

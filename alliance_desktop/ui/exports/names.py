@@ -54,6 +54,12 @@ def minutes_name(summary: MeetingSummary) -> str:
     return safe_stem(f"{t('Compte-rendu', 'Minutes')} {session_tag(summary)}") + ".docx"
 
 
+def public_minutes_name(summary: MeetingSummary) -> str:
+    """« Compte-rendu public 2024-05-29 GES.docx »: the pseudonymised version."""
+    what = t("Compte-rendu public", "Public minutes")
+    return safe_stem(f"{what} {session_tag(summary)}") + ".docx"
+
+
 def summary_name(summary: MeetingSummary) -> str:
     """« Synthèse 2024-05-29 GES.docx »."""
     return safe_stem(f"{t('Synthèse', 'Summary')} {session_tag(summary)}") + ".docx"
