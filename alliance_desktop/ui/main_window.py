@@ -64,7 +64,8 @@ class MainWindow(QMainWindow):
 
     Signals:
         database_changed: another database file was opened; carries the new Database.
-        meeting_shown: the right-hand view now shows this session; carries its id.
+        meeting_shown: the right-hand side (page or workshop) now shows this session;
+            carries its id.
         workshop_opened: the workshop screen now shows this session; carries its id.
     """
 
@@ -392,6 +393,7 @@ class MainWindow(QMainWindow):
             workshop = self.workshop()
             if workshop.meeting_id != summary.id and workshop.open_meeting(summary.id):
                 self.workshop_opened.emit(summary.id)
+                self.meeting_shown.emit(summary.id)
             self._update_counts()
             return
         try:

@@ -145,11 +145,6 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, self._choices[editor.currentIndex()], Qt.ItemDataRole.EditRole)
 
 
-def record_table(parent: QWidget, name: str, accessible: str) -> QTableView:
-    """A new table view set up as :func:`setup_table` does."""
-    return setup_table(QTableView(parent), name, accessible)
-
-
 def setup_table(view: QTableView, name: str, accessible: str) -> QTableView:
     """Set ``view`` up the way every workshop table is: rows, no grid, keyboard first."""
     view.setObjectName(name)

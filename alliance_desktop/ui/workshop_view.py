@@ -142,15 +142,11 @@ class WorkshopView(QWidget):
         sessions_changed: something the list of sessions shows changed (title, status…).
         status_message: a short message for the status bar; carries the text.
         counts_changed: the numbers the status bar shows (present, points) changed.
-        board_changed: the board's points changed; carries a point just added, or None.
-        draft_changed: a point is being typed; carries its column and its text so far.
     """
 
     sessions_changed = Signal()
     status_message = Signal(str)
     counts_changed = Signal()
-    board_changed = Signal(object)
-    draft_changed = Signal(object, str)
 
     def __init__(
         self,
@@ -234,7 +230,6 @@ class WorkshopView(QWidget):
         self.tabs.tabBar().setStyle(self._tab_style)
         self.board = BoardTab(self.context, self)
         self.board.board_changed.connect(self._board_changed)
-        self.board.draft_changed.connect(self.draft_changed)
         self.board.draft_changed.connect(self._draft_changed)
         self.planning = PlanningTab(self.context, self)
         self.attendance = AttendanceTab(self.context, self)
@@ -434,7 +429,6 @@ class WorkshopView(QWidget):
             self.projection.show_board(
                 self.board.points(), added if isinstance(added, uuid.UUID) else None
             )
-        self.board_changed.emit(added)
 
     def _draft_changed(self, kind: object, text: str) -> None:
         if self.projection is not None and self.projection.isVisible():

@@ -144,14 +144,30 @@ def test_window_speaks_english(qtbot: QtBot, db: Database) -> None:
     qtbot.addWidget(w)
     assert w.windowTitle() == "Alliance — Ecological and Fair Transition"
     menus = [a.text() for a in w.menuBar().actions()]
-    assert menus == ["&File", "&Session", "&Members", "&Indicators", "E&xport", "&Help"]
+    assert menus == [
+        "&File",
+        "&Session",
+        "&Members",
+        "&Indicators",
+        "Sh&aring",
+        "E&xport",
+        "&Help",
+    ]
     assert w.model.index(2, 0).data() == "29 May 2024"
     assert w.count_label.text() == "3 sessions · 0 present · 0 points"
 
 
 def test_menus_hold_only_working_actions(window: MainWindow) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&Fichier", "&Séance", "&Membres", "&Indicateurs", "&Exporter", "&Aide"]
+    assert menus == [
+        "&Fichier",
+        "&Séance",
+        "&Membres",
+        "&Indicateurs",
+        "&Partage",
+        "&Exporter",
+        "&Aide",
+    ]
     for action in window.menuBar().actions():
         menu = action.menu()
         assert isinstance(menu, QMenu)
