@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -170,7 +171,8 @@ class LeversTab(QWidget):
         self.partner.setObjectName("harvestPartner")
         self.partner.setEditable(True)
         self.partner.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.partner.setMinimumContentsLength(16)
+        self.partner.setMinimumContentsLength(12)
+        self.partner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.partner.setAccessibleName(t("Organisation partenaire", "Partner organisation"))
         partner_line = self.partner.lineEdit()
         assert partner_line is not None
@@ -178,8 +180,8 @@ class LeversTab(QWidget):
         harvest_input = QHBoxLayout()
         harvest_input.addWidget(self.harvest_column)
         harvest_input.addWidget(self.harvest_theme)
-        harvest_input.addWidget(self.harvest_line, 1)
-        harvest_input.addWidget(self.partner)
+        harvest_input.addWidget(self.harvest_line, 3)
+        harvest_input.addWidget(self.partner, 1)
         tables = QHBoxLayout()
         self.harvest_views: dict[e.HarvestColumn, DeletableTable] = {}
         for column in HARVEST_COLUMNS:
