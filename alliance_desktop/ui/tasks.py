@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
@@ -51,10 +51,11 @@ class Worker(QObject):
         try:
             result = call()
         except KnownError as exc:
-            self.failed.emit(ticket, str(exc))
+            self._emit(self.failed, ticket, str(exc))
         except Exception:
             log.exception("background task failed")
-            self.failed.emit(
+            self._emit(
+                self.failed,
                 ticket,
                 t(
                     "L'opération a échoué de façon inattendue ; le détail est dans le journal.",
@@ -62,7 +63,16 @@ class Worker(QObject):
                 ),
             )
         else:
-            self.done.emit(ticket, result)
+            self._emit(self.done, ticket, result)
+
+    @staticmethod
+    def _emit(signal: SignalInstance, *args: object) -> None:
+        # The window may close while a call runs (the application quitting): its answer
+        # then has nobody to go to, which is no error.
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            log.debug("background result dropped: its window is gone")
 
     def wait(self, msecs: int = 5000) -> bool:
         """Wait for the running call to end (before the database it reads is closed)."""
