@@ -472,6 +472,42 @@ def read_table(path: Path, columns: Sequence[Column], required: Sequence[Sequenc
 # --- templates ------------------------------------------------------------------------
 
 
+def write_template_file(
+    path: Path,
+    *,
+    sheet: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    notice: Sequence[str],
+) -> None:
+    """Write an empty import file with ``headers``: ``.csv`` (French Excel) or ``.xlsx``.
+
+    Raises:
+        ImportFileError: another extension, or the file cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            write_csv_header(path, headers)
+        elif suffix == ".xlsx":
+            write_xlsx_header(path, sheet, headers, widths, notice)
+        else:
+            raise ImportFileError(
+                t(
+                    f"« {path.name} » : le modèle s'écrit en .csv ou en .xlsx.",
+                    f"“{path.name}”: the template is written as .csv or .xlsx.",
+                )
+            )
+    except OSError as exc:
+        raise ImportFileError(
+            t(
+                f"« {path} » ne peut pas être écrit ({exc.strerror}).",
+                f"“{path}” cannot be written ({exc.strerror}).",
+            )
+        ) from exc
+
+
 def write_csv_header(path: Path, headers: Sequence[str]) -> None:
     """An empty CSV as French Excel opens it directly: UTF-8 with BOM, ";" separated."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:

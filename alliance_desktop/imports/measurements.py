@@ -33,8 +33,7 @@ from alliance_desktop.imports.common import (
     parse_number,
     parse_year,
     read_table,
-    write_csv_header,
-    write_xlsx_header,
+    write_template_file,
 )
 from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.models import Indicator, Measurement, utcnow
@@ -631,24 +630,10 @@ def write_template(path: Path) -> None:
     Raises:
         ImportFileError: another extension, or the file cannot be written.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            write_csv_header(path, TEMPLATE_HEADERS)
-        elif suffix == ".xlsx":
-            write_xlsx_header(path, "Mesures", TEMPLATE_HEADERS, (50, 8, 14, 12, 18, 40), _NOTICE)
-        else:
-            raise ImportFileError(
-                t(
-                    f"« {path.name} » : le modèle s'écrit en .csv ou en .xlsx.",
-                    f"“{path.name}”: the template is written as .csv or .xlsx.",
-                )
-            )
-    except OSError as exc:
-        raise ImportFileError(
-            t(
-                f"« {path} » ne peut pas être écrit ({exc.strerror}).",
-                f"“{path}” cannot be written ({exc.strerror}).",
-            )
-        ) from exc
+    write_template_file(
+        path,
+        sheet="Mesures",
+        headers=TEMPLATE_HEADERS,
+        widths=(50, 8, 14, 12, 18, 40),
+        notice=_NOTICE,
+    )

@@ -28,8 +28,7 @@ from alliance_desktop.imports.common import (
     parse_date,
     parse_year,
     read_table,
-    write_csv_header,
-    write_xlsx_header,
+    write_template_file,
 )
 
 COLUMNS: Final = (
@@ -596,25 +595,10 @@ def write_template(path: Path) -> None:
     Raises:
         ImportFileError: another extension, or the file cannot be written.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            write_csv_header(path, TEMPLATE_HEADERS)
-        elif suffix == ".xlsx":
-            widths = (40, 12, 20, 10, 14, 30, 18, 22, 24, 30, 18, 12, 12)
-            write_xlsx_header(path, "Annuaire", TEMPLATE_HEADERS, widths, _NOTICE)
-        else:
-            raise ImportFileError(
-                t(
-                    f"« {path.name} » : le modèle s'écrit en .csv ou en .xlsx.",
-                    f"“{path.name}”: the template is written as .csv or .xlsx.",
-                )
-            )
-    except OSError as exc:
-        raise ImportFileError(
-            t(
-                f"« {path} » ne peut pas être écrit ({exc.strerror}).",
-                f"“{path}” cannot be written ({exc.strerror}).",
-            )
-        ) from exc
+    write_template_file(
+        path,
+        sheet="Annuaire",
+        headers=TEMPLATE_HEADERS,
+        widths=(40, 12, 20, 10, 14, 30, 18, 22, 24, 30, 18, 12, 12),
+        notice=_NOTICE,
+    )

@@ -17,14 +17,12 @@ from alliance_desktop.core.i18n import t
 from alliance_desktop.core.labels import label, short_theme
 from alliance_desktop.imports.common import (
     Column,
-    ImportFileError,
     Row,
     Table,
     normalise,
     parse_date,
     read_table,
-    write_csv_header,
-    write_xlsx_header,
+    write_template_file,
 )
 from alliance_desktop.imports.people import excel_fixups
 
@@ -264,26 +262,10 @@ def write_template(path: Path) -> None:
     Raises:
         ImportFileError: another extension, or the file cannot be written.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            write_csv_header(path, TEMPLATE_HEADERS)
-        elif suffix == ".xlsx":
-            write_xlsx_header(
-                path, "Questionnaire", TEMPLATE_HEADERS, (40, 20, 14, 50, 50, 50), _NOTICE
-            )
-        else:
-            raise ImportFileError(
-                t(
-                    f"« {path.name} » : le modèle s'écrit en .csv ou en .xlsx.",
-                    f"“{path.name}”: the template is written as .csv or .xlsx.",
-                )
-            )
-    except OSError as exc:
-        raise ImportFileError(
-            t(
-                f"« {path} » ne peut pas être écrit ({exc.strerror}).",
-                f"“{path}” cannot be written ({exc.strerror}).",
-            )
-        ) from exc
+    write_template_file(
+        path,
+        sheet="Questionnaire",
+        headers=TEMPLATE_HEADERS,
+        widths=(40, 20, 14, 50, 50, 50),
+        notice=_NOTICE,
+    )
