@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 from alliance_desktop import APP_NAME
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
+from alliance_desktop.ui.menus import feature_menu
 
 if TYPE_CHECKING:
     from alliance_desktop.storage.database import Database
@@ -35,25 +36,13 @@ TEMPLATE_FILTERS: Final = (
 
 
 def _menu(window: MainWindow) -> QMenu:
-    bar = window.menuBar()
-    existing = bar.findChild(QMenu, MENU_NAME)
-    if existing is not None:
-        return existing
-    menu = QMenu(t("&Membres", "&Members"), bar)
-    menu.setObjectName(MENU_NAME)
-    before = None
-    for action in bar.actions():
-        other = action.menu()
-        if not isinstance(other, QMenu):
-            continue
-        if other.objectName() in _AFTER_US or other.title().replace("&", "") in _TITLES_AFTER_US:
-            before = action
-            break
-    if before is None:
-        bar.addMenu(menu)
-    else:
-        bar.insertMenu(before, menu)
-    return menu
+    return feature_menu(
+        window,
+        MENU_NAME,
+        t("&Membres", "&Members"),
+        before_names=_AFTER_US,
+        before_titles=_TITLES_AFTER_US,
+    )
 
 
 class MembersMenu(QObject):
