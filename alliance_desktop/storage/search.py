@@ -109,7 +109,24 @@ def to_match_query(query: str) -> str:
     FTS5 syntax and raise errors.
     """
     words = re.findall(r"\w+", query, flags=re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words)
+    return " AND ".join(_word_query(w) for w in words)
+
+
+# The index folds accents (é → e) but not the ligatures œ and æ, and French is typed
+# both ways: « cœur » on a Mac, « coeur » on most PC keyboards. A word is looked up in
+# both spellings.
+_LIGATURES = (("oe", "œ"), ("ae", "æ"))
+
+
+def _word_query(word: str) -> str:
+    low = word.lower()
+    variants = {low}
+    for plain, ligature in _LIGATURES:
+        variants |= {v.replace(plain, ligature) for v in variants}
+        variants |= {v.replace(ligature, plain) for v in variants}
+    if len(variants) == 1:
+        return f'"{low}"*'
+    return "(" + " OR ".join(f'"{v}"*' for v in sorted(variants)) + ")"
 
 
 def search(con: Connection, query: str, limit: int = 200) -> list[Hit]:

@@ -136,3 +136,28 @@ def test_index_and_its_map_stay_in_step(tmp_path: Path) -> None:
         assert counts == [40, 40, 40, 40]
         assert len(search.search(con, "modifié")) == 10
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Le cœur du sujet", "coeur"),
+        ("Le coeur du sujet", "cœur"),
+        ("Une œuvre", "OEUVRE"),
+        ("Curriculum vitæ", "vitae"),
+    ],
+)
+def test_ligatures_are_found_both_ways(tmp_path: Path, stored: str, typed: str) -> None:
+    db = open_database(tmp_path / "l.sqlite3")
+    from alliance_desktop.storage.models import Meeting
+
+    with db.session() as s:
+        m = Meeting(date=dt.date(2024, 5, 14))
+        s.add(m)
+        s.add(Point(meeting=m, kind=e.PointKind.CONSENSUS, text=stored))
+        s.add(Point(meeting=m, kind=e.PointKind.DISSENT, text="Rien à voir"))
+    with db.engine.connect() as con:
+        hits = search.search(con, typed)
+        assert len(hits) == 1
+        assert search.search(con, f'{typed} "; DROP') == []
+    db.close()
