@@ -134,12 +134,13 @@ def build_main_window(
         is_demo=is_demo,
     )
     if features:
-        from alliance_desktop.ui import exports, indicators, members
+        from alliance_desktop.ui import exports, indicators, members, sharing
 
         # Each feature adds its own menu; its screens and heavy libraries load on first use.
         members.attach(window)
         indicators.attach(window)
         exports.attach(window, settings)
+        sharing.attach(window, settings)
     return window
 
 
