@@ -218,6 +218,10 @@ def sync_now(db_path: Path, folder: Path, author: str | None = None) -> SyncOutc
         _name(db, author)
         before = _erased(db)
         report = sharing.sync(db, folder, backup_dir=paths.backups_dir())
+        if report.action == "created":
+            # Creating publishes everything but records no time of sync; a second sync
+            # (nothing to send, nothing to receive yet) records it for the status bar.
+            sharing.sync(db, folder, backup_dir=paths.backups_dir())
         compacted = _erasure_arrived(db, before)
         return SyncOutcome(db_path, report, sharing.status(db), compacted)
 
