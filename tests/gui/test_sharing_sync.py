@@ -67,9 +67,8 @@ def wait_idle(qtbot: QtBot, ctrl: SharingController, timeout: int = 60000) -> No
 Opener = Callable[[Path, str], Laptop]
 
 
-@pytest.fixture
-def open_laptop(qtbot: QtBot, tmp_path: Path) -> Iterator[Opener]:
-    """Opens a laptop's window on a database file; everything is closed at the end."""
+def laptops(qtbot: QtBot, tmp_path: Path) -> Iterator[Opener]:
+    """Opens laptops' windows on database files; everything is closed at the end."""
     opened: list[Laptop] = []
 
     def open_(path: Path, name: str) -> Laptop:
@@ -90,6 +89,12 @@ def open_laptop(qtbot: QtBot, tmp_path: Path) -> Iterator[Opener]:
     for laptop in opened:
         laptop.ctrl.wait()
         laptop.window.database.close()
+
+
+@pytest.fixture
+def open_laptop(qtbot: QtBot, tmp_path: Path) -> Iterator[Opener]:
+    """Opens a laptop's window on a database file; everything is closed at the end."""
+    yield from laptops(qtbot, tmp_path)
 
 
 @pytest.fixture

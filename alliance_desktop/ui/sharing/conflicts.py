@@ -40,9 +40,9 @@ from alliance_desktop.ui.sharing.work import (
     ConflictList,
 )
 
-# Types a facilitator can type a third value of; a reference to another record is
-# chosen between the two sides only.
-_EDITABLE = (str, bool, int, float, dt.date, dt.time, StrEnum)
+# Types a facilitator can type a third value of, the narrowest first (an enumeration is
+# a str, a bool an int); a reference to another record is chosen between the two sides.
+_EDITABLE = (StrEnum, bool, int, float, dt.date, dt.time, str)
 
 
 def editable_type(item: ConflictItem) -> type | None:
