@@ -64,7 +64,7 @@ class BackupsDialog(QDialog):
             ],
             self,
         )
-        self.view = table_view(self.model, self, "sharing-backups-list")
+        self.view = table_view(self.model, self, "sharing-backups-list", stretch=1)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.doubleClicked.connect(lambda _index: self.restore())
         self.state = QLabel(self)

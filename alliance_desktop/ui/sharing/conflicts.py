@@ -229,7 +229,7 @@ class ConflictDialog(QDialog):
             ],
             self,
         )
-        self.view = table_view(self.model, self, "sharing-conflicts-list")
+        self.view = table_view(self.model, self, "sharing-conflicts-list", stretch=0)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.mine = _Side("sharing-conflict-mine", self)
@@ -291,7 +291,7 @@ class ConflictDialog(QDialog):
             [
                 [
                     wording.record_name(c.view.table, c.view.label),
-                    wording.field_name(c.view.table, c.view.field),
+                    self._what(c),
                     self._other(c),
                     wording.when_utc(max(c.view.winner_at, c.view.other_at)),
                 ]
@@ -320,6 +320,13 @@ class ConflictDialog(QDialog):
         if n:
             self.view.selectRow(min(row, n - 1))
         self._show(self.current())
+
+    def _what(self, c: ConflictItem) -> str:
+        if c.duplicate:
+            return t("En double", "Duplicate")
+        if c.existence:
+            return t("Supprimée et modifiée", "Deleted and edited")
+        return wording.field_name(c.view.table, c.view.field)
 
     def _other(self, c: ConflictItem) -> str:
         _value, author, _at = c.side(False)
@@ -402,13 +409,13 @@ class ConflictDialog(QDialog):
                 _by(theirs_author, theirs_at, "par", "by"),
             )
             held = t("la mienne", "mine") if item.mine_is_winner else t("la leur", "theirs")
+            name = wording.field_name(v.table, v.field)
             self.explanation.setText(
                 t(
-                    f"{wording.field_name(v.table, v.field)} de {wording.record_name(v.table, v.label)} "
-                    f"a été modifié sur deux ordinateurs en même temps. Valeur retenue pour "
-                    f"l'instant : {held}.",
-                    f"{wording.field_name(v.table, v.field)} of {wording.record_name(v.table, v.label)} "
-                    f"was edited on two laptops at once. Value used for now: {held}.",
+                    f"Le champ « {name} » a été modifié sur deux ordinateurs en même temps ; "
+                    f"valeur retenue pour l'instant : {held}.",
+                    f"The field “{name}” was edited on two laptops at once; value used for "
+                    f"now: {held}.",
                 )
             )
         existence = item.existence

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,8 +46,10 @@ def _wrapped(text: str, parent: QWidget) -> QLabel:
     return label
 
 
-def table_view(model: TextTableModel, parent: QWidget, name: str) -> QTableView:
-    """A read-only table of whole rows, its last column stretched."""
+def table_view(
+    model: TextTableModel, parent: QWidget, name: str, stretch: int | None = None
+) -> QTableView:
+    """A read-only table of whole rows; column ``stretch`` (else the last) takes the room."""
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
@@ -61,8 +63,12 @@ def table_view(model: TextTableModel, parent: QWidget, name: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
 
 
@@ -259,7 +265,9 @@ class ReportDialog(QDialog):
             self,
         )
         self.facilitators.set_rows(facilitator_rows(report))
-        self.facilitators_view = table_view(self.facilitators, self, "sharing-report-facilitators")
+        self.facilitators_view = table_view(
+            self.facilitators, self, "sharing-report-facilitators", stretch=0
+        )
         self.facilitators_view.setVisible(bool(report.facilitators))
         self.nothing_label = QLabel(
             t("Rien de nouveau des autres animateurs.", "Nothing new from the other facilitators."),
@@ -270,7 +278,9 @@ class ReportDialog(QDialog):
         self.conflicts_label = _bold(QLabel(wording.conflicts(report.open_conflicts), self))
         self.conflicts_label.setObjectName("sharing-report-conflicts")
         self.conflicts_label.setStyleSheet("color: #b3261e;")
-        self.review_button = QPushButton(t("&Examiner les conflits…", "&Review the conflicts…"))
+        self.review_button = QPushButton(
+            t("&Examiner les conflits…", "&Review the conflicts…"), self
+        )
         self.review_button.clicked.connect(self.review_requested)
         self.review_button.clicked.connect(self.accept)
         conflicts_row = QHBoxLayout()
@@ -302,12 +312,15 @@ class ReportDialog(QDialog):
         if report.backup is not None:
             notes.append(
                 t(
-                    f"Sauvegarde prise avant la fusion : {report.backup}",
-                    f"Backup taken before merging: {report.backup}",
+                    f"Sauvegarde prise avant la fusion : {report.backup.name} "
+                    "(Partage › Sauvegardes…).",
+                    f"Backup taken before merging: {report.backup.name} (Sharing › Backups…).",
                 )
             )
         self.notes_label = _wrapped("\n".join(notes), self)
         self.notes_label.setObjectName("sharing-report-notes")
+        if report.backup is not None:
+            self.notes_label.setToolTip(str(report.backup))
         self.notes_label.setVisible(bool(notes))
 
         self.set_aside = TextTableModel([t("Fichier", "File"), t("Raison", "Reason")], self)
@@ -366,6 +379,19 @@ class ReportDialog(QDialog):
         layout.addWidget(buttons)
         self._fit_tables()
         (self.review_button if has_conflicts else close).setFocus()
+
+    def sizeHint(self) -> QSize:
+        """As tall as its wrapped sentences need at the dialog's width, no taller.
+
+        Qt sizes a window from its contents' hints, which word-wrapped labels give for a
+        narrow width: the dialog would open with blank bands between its parts.
+        """
+        hint = super().sizeHint()
+        width = max(self.minimumWidth(), hint.width())
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return hint
+        return QSize(width, layout.totalHeightForWidth(width))
 
     def _box(self, title: str, note: str, model: TextTableModel, name: str, rows: int) -> QGroupBox:
         box = QGroupBox(f"{title} ({rows})", self)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QSplitter,
     QVBoxLayout,
@@ -45,7 +46,7 @@ class HistoryDialog(QDialog):
         self.intro.setObjectName("sharing-history-intro")
         self.intro.setWordWrap(True)
         self.records = TextTableModel([t("Fiche", "Record"), t("Valeurs", "Values")], self)
-        self.records_view = table_view(self.records, self, "sharing-history-records")
+        self.records_view = table_view(self.records, self, "sharing-history-records", stretch=0)
         self.records_view.selectionModel().selectionChanged.connect(self._record_changed)
         self.lines = TextTableModel(
             [
@@ -57,8 +58,12 @@ class HistoryDialog(QDialog):
             ],
             self,
         )
-        self.lines_view = table_view(self.lines, self, "sharing-history-lines")
+        self.lines_view = table_view(self.lines, self, "sharing-history-lines", stretch=2)
+        # A text's successive versions are read in full: rows grow with them.
         self.lines_view.setWordWrap(True)
+        self.lines_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.records_view)
         splitter.addWidget(self.lines_view)
