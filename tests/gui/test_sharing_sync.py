@@ -139,6 +139,18 @@ def answer_folder(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str) -> l
     return shown
 
 
+def refuse_folder(monkeypatch: pytest.MonkeyPatch) -> list[FolderDialog]:
+    """Make « Dossier partagé… » be cancelled; returns the dialogs shown."""
+    shown: list[FolderDialog] = []
+
+    def exec_(self: FolderDialog) -> int:
+        shown.append(self)
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(FolderDialog, "exec", exec_)
+    return shown
+
+
 def sync(qtbot: QtBot, laptop: Laptop) -> SyncOutcome:
     with qtbot.waitSignal(laptop.ctrl.synced, timeout=60000) as blocker:
         laptop.ctrl.sync_action.trigger()
@@ -479,6 +491,30 @@ def test_keep_mine_and_keep_the_record(
     _decide(qtbot, bruno, review.keep_record_button)
     assert "Mieux évaluer les GES évités (Bruno)" in [p.text for p in _points(bruno.db, GES)]
     assert [i.view.field for i in review.items] == ["location"]
+
+
+def test_a_database_not_shared_is_never_synced_without_asking(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    open_laptop: Opener,
+    anne_path: Path,
+    shared: Path,
+    tmp_path: Path,
+) -> None:
+    anne = open_laptop(anne_path, "anne")
+    answer_folder(monkeypatch, shared, "Anne")
+    sync(qtbot, anne)
+    other = tmp_path / "essai.sqlite3"
+    open_database(other).close()
+    assert anne.window.open_database_file(other)
+    asked = refuse_folder(monkeypatch)
+    # At once, before the new file's status is read: the folder of the settings is known,
+    # but this database is not part of the workspace.
+    anne.ctrl.sync_action.trigger()
+    wait_idle(qtbot, anne.ctrl)
+    assert len(asked) == 1
+    assert sharing.status(anne.db).workspace_id is None
+    assert anne.ctrl.status_widget.summary() == "Non partagé"
 
 
 # --- failures, the event loop ---------------------------------------------------------

@@ -314,6 +314,16 @@ class SharingController(QObject):
             "status", lambda: work.read_status(path), self._status_read, self._status_failed
         )
 
+    def _read_then(self, then: Callable[[], object]) -> None:
+        path = self._db_path()
+
+        def done(outcome: work.StatusOutcome) -> None:
+            if outcome.db_path == self._db_path():
+                self._set_status(outcome.status)
+                then()
+
+        self._start("status", lambda: work.read_status(path), done)
+
     def refresh_status_soon(self) -> None:
         """Read the status once the current burst of edits pauses."""
         self._status_soon.start()
@@ -510,8 +520,14 @@ class SharingController(QObject):
         """« Synchroniser »: send and receive; the first time, ask for the shared folder."""
         if self.busy:
             return
-        status, folder = self._status, self.folder()
-        if folder is None or (status is not None and status.workspace_id is None):
+        status = self._status
+        if status is None:
+            # Not known yet (just opened): a database that is not shared must never be
+            # synced into the folder of the settings without the facilitator's say.
+            self._read_then(self.synchronise)
+            return
+        folder = self.folder()
+        if folder is None or status.workspace_id is None:
             self.choose_folder()
             return
         self._sync(folder, self.author() or None)
@@ -537,6 +553,10 @@ class SharingController(QObject):
         if self.busy:
             return None
         status = self._status
+        if status is None:
+            # The dialog says whether the database is shared: read it first.
+            self._read_then(self.choose_folder)
+            return None
         saved = self._settings.text(FOLDER_KEY) or (status.shared_dir if status else "") or ""
         author = self.author() or (status.author if status is not None else "")
         dialog = FolderDialog(saved, author, status, self._window)
