@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from alliance_desktop.core.i18n import t
-from alliance_desktop.storage.sync_backups import BackupInfo
 from alliance_desktop.ui.sharing import wording
 from alliance_desktop.ui.sharing.dialogs import table_view
 from alliance_desktop.ui.sharing.models import TextTableModel
+
+if TYPE_CHECKING:
+    from alliance_desktop.storage.sync_backups import BackupInfo
 
 Now = Callable[[], dt.datetime]
 
@@ -135,6 +138,8 @@ class BackupsDialog(QDialog):
 
     def current(self) -> BackupInfo | None:
         """The backup selected."""
+        from alliance_desktop.storage.sync_backups import BackupInfo
+
         rows = self.view.selectionModel().selectedRows()
         if not rows:
             return None

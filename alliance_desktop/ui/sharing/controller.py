@@ -24,20 +24,23 @@ from alliance_desktop import APP_NAME
 from alliance_desktop.core import enums as e
 from alliance_desktop.core import paths
 from alliance_desktop.core.i18n import t
-from alliance_desktop.services.sharing import SharingStatus
-from alliance_desktop.storage.sync_backups import BackupInfo
 from alliance_desktop.ui.exports.menu import free_shortcut, window_settings
 from alliance_desktop.ui.settings import Settings
-from alliance_desktop.ui.sharing import places, wording, work
-from alliance_desktop.ui.sharing.backups import BackupsDialog
-from alliance_desktop.ui.sharing.conflicts import ConflictDialog
-from alliance_desktop.ui.sharing.dialogs import FolderDialog, ReportDialog
-from alliance_desktop.ui.sharing.history import HistoryDialog
+from alliance_desktop.ui.sharing import wording
 from alliance_desktop.ui.sharing.status import SyncStatusWidget
 from alliance_desktop.ui.tasks import Worker
 
+# The dialogs and the worker's functions load on first use, and the sharing services on
+# the worker thread: none of them is needed for the window's first paint.
 if TYPE_CHECKING:
+    from alliance_desktop.services.sharing import SharingStatus
+    from alliance_desktop.storage.sync_backups import BackupInfo
     from alliance_desktop.ui.main_window import MainWindow
+    from alliance_desktop.ui.sharing import work
+    from alliance_desktop.ui.sharing.backups import BackupsDialog
+    from alliance_desktop.ui.sharing.conflicts import ConflictDialog
+    from alliance_desktop.ui.sharing.dialogs import FolderDialog, ReportDialog
+    from alliance_desktop.ui.sharing.history import HistoryDialog
 
 log = logging.getLogger(__name__)
 
@@ -306,6 +309,8 @@ class SharingController(QObject):
 
     def refresh_status(self) -> None:
         """Read the sharing status again on the worker (once: readings do not pile up)."""
+        from alliance_desktop.ui.sharing import work
+
         self._status_soon.stop()
         if any(job.kind == "status" for job in self._jobs.values()):
             return
@@ -315,6 +320,8 @@ class SharingController(QObject):
         )
 
     def _read_then(self, then: Callable[[], object]) -> None:
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
 
         def done(outcome: work.StatusOutcome) -> None:
@@ -360,6 +367,8 @@ class SharingController(QObject):
         self._check_place(then_pull=True)
 
     def _check_place(self, *, then_pull: bool = False) -> None:
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
 
         def done(outcome: work.StatusOutcome) -> None:
@@ -381,6 +390,8 @@ class SharingController(QObject):
         Returns:
             True if the copy was asked for (the window then works on the copy).
         """
+        from alliance_desktop.ui.sharing import places
+
         answer = QMessageBox.question(
             self._window,
             t("Base dans un dossier synchronisé", "Database in a synchronised folder"),
@@ -405,6 +416,7 @@ class SharingController(QObject):
 
     def copy_to_local(self, path: Path, then: Callable[[], None] | None = None) -> None:
         """Copy the database to local storage, then open the copy in the window."""
+        from alliance_desktop.ui.sharing import work
 
         def done(copy: Path) -> None:
             if self._window.open_database_file(copy):
@@ -423,6 +435,8 @@ class SharingController(QObject):
 
     def pull_at_start(self) -> None:
         """Pull the others' changes if the database is shared and its folder is there."""
+        from alliance_desktop.ui.sharing import work
+
         path, folder, author = self._db_path(), self.folder(), self.author()
         self.status_widget.set_busy(t("Synchronisation…", "Syncing…"))
         self._start(
@@ -461,6 +475,8 @@ class SharingController(QObject):
 
     def publish(self) -> None:
         """Send this laptop's changes now, without merging (a session was closed)."""
+        from alliance_desktop.ui.sharing import work
+
         status = self._status
         if status is None or status.workspace_id is None:
             return
@@ -494,6 +510,8 @@ class SharingController(QObject):
 
     def publish_at_quit(self) -> None:
         """The application quits: publish what is left, waiting a little for the folder."""
+        from alliance_desktop.ui.sharing import work
+
         status = self._status
         if status is not None and status.workspace_id is not None:
             path, folder = self._db_path(), self.folder()
@@ -533,6 +551,8 @@ class SharingController(QObject):
         self._sync(folder, self.author() or None)
 
     def _sync(self, folder: Path, author: str | None) -> None:
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
         self.status_widget.set_busy(t("Synchronisation…", "Syncing…"))
         self._window.statusBar().showMessage(t("Synchronisation en cours…", "Syncing…"), 5000)
@@ -550,6 +570,8 @@ class SharingController(QObject):
 
     def choose_folder(self) -> FolderDialog | None:
         """« Dossier partagé… »: choose the folder and one's name, then synchronise."""
+        from alliance_desktop.ui.sharing import places
+
         if self.busy:
             return None
         status = self._status
@@ -559,6 +581,8 @@ class SharingController(QObject):
             return None
         saved = self._settings.text(FOLDER_KEY) or (status.shared_dir if status else "") or ""
         author = self.author() or (status.author if status is not None else "")
+        from alliance_desktop.ui.sharing.dialogs import FolderDialog
+
         dialog = FolderDialog(saved, author, status, self._window)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -576,6 +600,8 @@ class SharingController(QObject):
         return dialog
 
     def _database_inside(self, folder: Path, name: str) -> None:
+        from alliance_desktop.ui.sharing import places
+
         path = self._db_path()
         answer = QMessageBox.question(
             self._window,
@@ -634,6 +660,8 @@ class SharingController(QObject):
         if self.report_dialog is not None:
             self.report_dialog.close()
             self.report_dialog.deleteLater()
+        from alliance_desktop.ui.sharing.dialogs import ReportDialog
+
         dialog = ReportDialog(outcome.report, compacted=outcome.compacted, parent=self._window)
         dialog.review_requested.connect(self.review_conflicts)
         self.report_dialog = dialog
@@ -653,6 +681,8 @@ class SharingController(QObject):
 
     def merge_file(self, file: Path | None = None) -> None:
         """« Fusionner un fichier… »: a database received by e-mail, a conflicted copy."""
+        from alliance_desktop.ui.sharing import work
+
         if self.busy:
             return
         if file is None:
@@ -684,6 +714,8 @@ class SharingController(QObject):
     def review_conflicts(self) -> ConflictDialog:
         """Show the conflicts' review (one window, brought to the front)."""
         if self.conflict_dialog is None:
+            from alliance_desktop.ui.sharing.conflicts import ConflictDialog
+
             dialog = ConflictDialog(self._window)
             dialog.decided.connect(self._decide)
             self.conflict_dialog = dialog
@@ -694,6 +726,8 @@ class SharingController(QObject):
         return self.conflict_dialog
 
     def _load_conflicts(self) -> None:
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
         self._start("conflicts", lambda: work.load_conflicts(path), self._conflicts_loaded)
 
@@ -706,6 +740,8 @@ class SharingController(QObject):
         self.conflicts_loaded.emit(conflicts)
 
     def _decide(self, conflict_id: str, choice: str, value: object) -> None:
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
 
         def done(conflicts: work.ConflictList) -> None:
@@ -725,6 +761,8 @@ class SharingController(QObject):
 
     def show_history(self) -> HistoryDialog | None:
         """« Historique de la séance… »: every value the selected session's records held."""
+        from alliance_desktop.ui.sharing import work
+
         meeting_id = self._window.current_meeting_id()
         if meeting_id is None:
             return None
@@ -733,6 +771,8 @@ class SharingController(QObject):
         if self.history_dialog is not None:
             self.history_dialog.close()
             self.history_dialog.deleteLater()
+        from alliance_desktop.ui.sharing.history import HistoryDialog
+
         dialog = HistoryDialog(title, self._window)
         self.history_dialog = dialog
         dialog.show()
@@ -754,6 +794,8 @@ class SharingController(QObject):
             if self.backups_dialog is not None:
                 self.backups_dialog.close()
                 self.backups_dialog.deleteLater()
+            from alliance_desktop.ui.sharing.backups import BackupsDialog
+
             dialog = BackupsDialog(self._db_path(), paths.backups_dir(), self._window)
             dialog.backup_requested.connect(self.backup_now)
             dialog.restore_requested.connect(self.restore)
@@ -764,6 +806,8 @@ class SharingController(QObject):
         return self.backups_dialog
 
     def _load_backups(self) -> None:
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
 
         def done(backups: tuple[BackupInfo, ...]) -> None:
@@ -775,6 +819,8 @@ class SharingController(QObject):
 
     def backup_now(self) -> None:
         """« Sauvegarder maintenant »."""
+        from alliance_desktop.ui.sharing import work
+
         path = self._db_path()
         if self.backups_dialog is not None:
             self.backups_dialog.set_busy(t("Sauvegarde en cours…", "Backing up…"))
@@ -801,6 +847,8 @@ class SharingController(QObject):
         facilitator from typing into a database about to be replaced, while the event
         loop goes on.
         """
+        from alliance_desktop.ui.sharing import work
+
         if self.busy:
             return
         path = self._db_path()

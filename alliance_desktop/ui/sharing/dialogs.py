@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -25,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from alliance_desktop.core.i18n import t
-from alliance_desktop.services.sharing import SharingStatus, SyncReport
 from alliance_desktop.ui.sharing import wording
 from alliance_desktop.ui.sharing.models import TextTableModel
+
+if TYPE_CHECKING:
+    from alliance_desktop.services.sharing import SharingStatus, SyncReport
 
 
 def _bold(label: QLabel, scale: float = 1.0) -> QLabel:

@@ -11,15 +11,14 @@ import contextlib
 import re
 import sys
 from pathlib import Path, PurePath
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from alliance_desktop.core import paths
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
-from alliance_desktop.services import sharing
-from alliance_desktop.storage.backup import backup_file
-from alliance_desktop.storage.database import Database
-from alliance_desktop.storage.sync_folder import SharedFolderError
+
+if TYPE_CHECKING:
+    from alliance_desktop.storage.database import Database
 
 # Folder names the sync clients give their roots (Windows, macOS's CloudStorage, Linux).
 _CLIENT_FOLDERS: Final = (
@@ -152,6 +151,9 @@ def database_inside(db: Database, folder: Path) -> bool:
     The sharing engine refuses such a folder; its own check answers, so that the window
     and the engine never disagree.
     """
+    from alliance_desktop.services import sharing
+    from alliance_desktop.storage.sync_folder import SharedFolderError
+
     try:
         sharing._check_not_inside(db, folder)
     except SharedFolderError:
@@ -173,6 +175,8 @@ def copy_to_local(path: Path, folder: Path | None = None) -> Path:
     Raises:
         KnownError: the copy could not be made; nothing was changed.
     """
+    from alliance_desktop.storage.backup import backup_file
+
     folder = folder or local_folder()
     made = backup_file(path, folder, reason="copie-locale")
     target = folder / path.name

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from alliance_desktop.core.i18n import t
-from alliance_desktop.services.sharing import SharingStatus
 from alliance_desktop.ui.sharing import wording
+
+if TYPE_CHECKING:
+    from alliance_desktop.services.sharing import SharingStatus
 
 Now = Callable[[], dt.datetime]
 

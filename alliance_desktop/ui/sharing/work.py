@@ -12,23 +12,19 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alliance_desktop.core import enums as e
 from alliance_desktop.core import paths
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
-from alliance_desktop.core.labels import label
-from alliance_desktop.services import sharing
-from alliance_desktop.services.sharing import ConflictView, SharingStatus, SyncReport
+from alliance_desktop.ui.sharing import wording
 
-# The services offer sync (publish, then pull); publishing alone is the engine's.
-from alliance_desktop.storage import reference, sync_engine, sync_review
-from alliance_desktop.storage.database import Database, open_database
-from alliance_desktop.storage.members_models import erased_people
-from alliance_desktop.storage.sync_backups import BackupInfo
-from alliance_desktop.storage.sync_schema import children_of, travelling
-from alliance_desktop.ui.sharing import places, wording
+# The sharing services load the engine and the ORM: each function imports them when it
+# runs, on the worker thread, so that the window's first paint does not wait for them.
+if TYPE_CHECKING:
+    from alliance_desktop.services.sharing import ConflictView, SharingStatus, SyncReport
+    from alliance_desktop.storage.database import Database
+    from alliance_desktop.storage.sync_backups import BackupInfo
 
 # Choices on a conflict, as the review screen names them.
 MINE = "mine"
@@ -85,7 +81,9 @@ class ConflictItem:
     @property
     def existence(self) -> bool:
         """Whether it is about a record's existence rather than a value."""
-        return sharing.is_existence_conflict(self.view)
+        from alliance_desktop.services.sharing import is_existence_conflict
+
+        return is_existence_conflict(self.view)
 
     @property
     def duplicate(self) -> bool:
@@ -160,6 +158,8 @@ def folder_error(exc: OSError) -> KnownError:
 @contextlib.contextmanager
 def opened(db_path: Path) -> Iterator[Database]:
     """The database at ``db_path``, open on this thread only, closed at the end."""
+    from alliance_desktop.storage.database import open_database
+
     try:
         db = open_database(db_path, create=False, backup_dir=paths.backups_dir())
     except OSError as exc:
@@ -173,6 +173,8 @@ def opened(db_path: Path) -> Iterator[Database]:
 
 
 def _erased(db: Database) -> set[str]:
+    from alliance_desktop.storage.members_models import erased_people
+
     with db.engine.connect() as con:
         return erased_people(con)
 
@@ -184,6 +186,8 @@ def _erasure_arrived(db: Database, before: set[str]) -> bool:
 
 
 def _name(db: Database, author: str | None) -> None:
+    from alliance_desktop.services import sharing
+
     if author and author.strip() and author.strip() != sharing.status(db).author:
         sharing.set_author(db, author=author)
 
@@ -200,6 +204,9 @@ def unreachable(folder: Path) -> str:
 
 def read_status(db_path: Path, *, place: bool = False) -> StatusOutcome:
     """The database's sharing status (and, if asked, the sync client keeping its folder)."""
+    from alliance_desktop.services import sharing
+    from alliance_desktop.ui.sharing import places
+
     with opened(db_path) as db:
         status = sharing.status(db)
     return StatusOutcome(db_path, status, places.sync_place(db_path) if place else None)
@@ -207,6 +214,8 @@ def read_status(db_path: Path, *, place: bool = False) -> StatusOutcome:
 
 def set_name(db_path: Path, author: str) -> StatusOutcome:
     """Set the name the other facilitators see on this laptop's changes."""
+    from alliance_desktop.services import sharing
+
     with opened(db_path) as db:
         sharing.set_author(db, author=author)
         return StatusOutcome(db_path, sharing.status(db))
@@ -214,6 +223,8 @@ def set_name(db_path: Path, author: str) -> StatusOutcome:
 
 def sync_now(db_path: Path, folder: Path, author: str | None = None) -> SyncOutcome:
     """Create, join or synchronise the workspace in ``folder``; raises a KnownError."""
+    from alliance_desktop.services import sharing
+
     with opened(db_path) as db:
         _name(db, author)
         before = _erased(db)
@@ -235,6 +246,8 @@ def sync_if_reachable(db_path: Path, folder: Path | None, author: str | None = N
             remember where it last synchronised.
         author: the facilitator's name from the settings.
     """
+    from alliance_desktop.services import sharing
+
     with opened(db_path) as db:
         status = sharing.status(db)
         where = status.shared_dir or (str(folder) if folder else None)
@@ -255,6 +268,11 @@ def publish_now(db_path: Path, folder: Path | None) -> PublishOutcome:
     Nothing is done for a database that is not shared; an unreachable folder is said in
     ``problem``: the changes stay and leave with the next sync.
     """
+    from alliance_desktop.services import sharing
+
+    # The services offer sync (publish, then pull); publishing alone is the engine's.
+    from alliance_desktop.storage import sync_engine
+
     with opened(db_path) as db:
         status = sharing.status(db)
         where = status.shared_dir or (str(folder) if folder else None)
@@ -270,6 +288,8 @@ def publish_now(db_path: Path, folder: Path | None) -> PublishOutcome:
 
 def merge_now(db_path: Path, file: Path) -> SyncOutcome:
     """« Fusionner un fichier… »: a database or bundle received another way."""
+    from alliance_desktop.services import sharing
+
     with opened(db_path) as db:
         before = _erased(db)
         report = sharing.merge_file(db, file, backup_dir=paths.backups_dir())
@@ -278,6 +298,8 @@ def merge_now(db_path: Path, file: Path) -> SyncOutcome:
 
 
 def _conflict_list(db_path: Path, db: Database) -> ConflictList:
+    from alliance_desktop.services import sharing
+
     status = sharing.status(db)
     me = status.device_id
     items = tuple(
@@ -296,6 +318,8 @@ def load_conflicts(db_path: Path) -> ConflictList:
 
 def decide(db_path: Path, conflict_id: str, choice: str, value: Any = None) -> ConflictList:
     """Settle one conflict, then list those left."""
+    from alliance_desktop.services import sharing
+
     with opened(db_path) as db:
         if choice == MINE:
             sharing.keep_mine(db, conflict_id)
@@ -313,6 +337,10 @@ def decide(db_path: Path, conflict_id: str, choice: str, value: Any = None) -> C
 
 
 def _reference_names() -> dict[str, str]:
+    from alliance_desktop.core import enums as e
+    from alliance_desktop.core.labels import label
+    from alliance_desktop.storage import reference
+
     names = {reference.theme_id(th).hex: label(th) for th in e.Theme}
     names.update({reference.stage_id(st).hex: label(st) for st in e.Stage})
     return names
@@ -321,6 +349,9 @@ def _reference_names() -> dict[str, str]:
 def _shown(
     db: Database, table: str, field: str, value: Any, cache: dict[tuple[str, str], str]
 ) -> str:
+    from alliance_desktop.storage import sync_review
+    from alliance_desktop.storage.sync_schema import travelling
+
     if isinstance(value, uuid.UUID):
         parents = {fk.column: fk.parent for fk in travelling()[table].foreign_keys}
         parent = parents.get(field)
@@ -338,6 +369,9 @@ def _shown(
 def _record(
     db: Database, table: str, row_id: str, cache: dict[tuple[str, str], str]
 ) -> RecordHistory:
+    from alliance_desktop.services import sharing
+    from alliance_desktop.storage import sync_review
+
     entries = sharing.record_history(db, table, row_id)
     with db.engine.connect() as con:
         name = sync_review.describe_row(con, table, row_id)
@@ -370,6 +404,9 @@ def session_history(db_path: Path, meeting_id: uuid.UUID) -> SessionHistory:
     Its records are those that cannot exist without it (points, notes, attendance…),
     deleted ones included: the change log remembers them.
     """
+    from alliance_desktop.storage import sync_review
+    from alliance_desktop.storage.sync_schema import children_of
+
     with opened(db_path) as db:
         mid = meeting_id.hex
         keys = [("meeting", mid)]
@@ -386,11 +423,15 @@ def session_history(db_path: Path, meeting_id: uuid.UUID) -> SessionHistory:
 
 def list_backups(db_path: Path) -> tuple[BackupInfo, ...]:
     """The backups of the database, newest first."""
+    from alliance_desktop.services import sharing
+
     return tuple(sharing.backups(db_path, paths.backups_dir()))
 
 
 def backup_now(db_path: Path) -> Path:
     """A verified backup, taken now."""
+    from alliance_desktop.services import sharing
+
     return sharing.backup_now(db_path, paths.backups_dir())
 
 
@@ -400,6 +441,8 @@ def restore(db_path: Path, backup: Path) -> Restored:
     The services erase again at once the people erased on this laptop, whom an older
     backup may still hold.
     """
+    from alliance_desktop.services import sharing
+
     try:
         previous = sharing.restore_backup(backup, db_path, paths.backups_dir())
     except OSError as exc:
@@ -409,6 +452,8 @@ def restore(db_path: Path, backup: Path) -> Restored:
 
 def copy_to_local(db_path: Path) -> Path:
     """A checked copy of the database in the app's local folder."""
+    from alliance_desktop.ui.sharing import places
+
     try:
         return places.copy_to_local(db_path)
     except OSError as exc:
