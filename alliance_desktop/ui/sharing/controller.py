@@ -25,6 +25,7 @@ from alliance_desktop.core import enums as e
 from alliance_desktop.core import paths
 from alliance_desktop.core.i18n import t
 from alliance_desktop.ui.exports.menu import free_shortcut, window_settings
+from alliance_desktop.ui.menus import feature_menu
 from alliance_desktop.ui.settings import Settings
 from alliance_desktop.ui.sharing import wording
 from alliance_desktop.ui.sharing.status import SyncStatusWidget
@@ -63,26 +64,14 @@ QUIT_WAIT_MS: Final = 15_000
 
 
 def _menu(window: MainWindow) -> QMenu:
-    bar = window.menuBar()
-    existing = bar.findChild(QMenu, MENU_NAME)
-    if existing is not None:
-        return existing
     # « Sh&aring »: Alt+S already opens « &Session ».
-    menu = QMenu(t("&Partage", "Sh&aring"), bar)
-    menu.setObjectName(MENU_NAME)
-    before = None
-    for action in bar.actions():
-        other = action.menu()
-        if not isinstance(other, QMenu):
-            continue
-        if other.objectName() in _BEFORE or other.title().replace("&", "") in _TITLES_BEFORE:
-            before = action
-            break
-    if before is None:
-        bar.addMenu(menu)
-    else:
-        bar.insertMenu(before, menu)
-    return menu
+    return feature_menu(
+        window,
+        MENU_NAME,
+        t("&Partage", "Sh&aring"),
+        before_names=_BEFORE,
+        before_titles=_TITLES_BEFORE,
+    )
 
 
 @dataclass
