@@ -107,6 +107,14 @@ _TABLE: Final = (
         ("Projection", "Projection"),
         ((("Échap · F5", "Escape · F5"), ("Ferme la projection", "Closes the projection")),),
     ),
+    (
+        ("Menus", "Menus"),
+        (
+            (("Ctrl+Maj+E", "Ctrl+Shift+E"), ("Compte-rendu de la séance", "Session minutes")),
+            (("Ctrl+I", "Ctrl+I"), ("Tableau de bord des indicateurs", "Indicators dashboard")),
+            (("Ctrl+Maj+S", "Ctrl+Shift+S"), ("Synchroniser (dossier partagé)", "Synchronise")),
+        ),
+    ),
 )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from pytestqt.qtbot import QtBot
 
 from alliance_desktop.core.i18n import set_language
+from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.main_window import MainWindow
 from alliance_desktop.ui.shortcuts import shortcut_sections, shortcuts_html
 
@@ -87,3 +89,15 @@ def test_help_in_english() -> None:
     sections = [name for name, _lines in shortcut_sections()]
     assert sections[:3] == ["Everywhere", "Board", "Attendance"]
     assert "New point: consensus" in shortcuts_html()
+
+
+def test_menu_keys_listed_are_bound(qtbot: QtBot, db: Database) -> None:
+    from alliance_desktop.app import build_main_window
+    from alliance_desktop.ui.shortcuts import _TABLE
+
+    window = build_main_window(db)
+    qtbot.addWidget(window)
+    bound = _bound(window)
+    menus = next(rows for (title, rows) in _TABLE if title[0] == "Menus")
+    for (_fr, en), _what in menus:
+        assert en in bound, en
