@@ -31,9 +31,9 @@ from alliance_desktop.core.i18n import t
 from alliance_desktop.exports import template as tpl
 from alliance_desktop.exports.files import write_atomically
 from alliance_desktop.exports.images import ImageRejected, prepare
-from alliance_desktop.exports.text import clean, paragraphs, prose
+from alliance_desktop.exports.text import NB_HYPHEN, clean, paragraphs, prose
 
-_PIECES: Final = re.compile(r"(\t|\n)")
+_PIECES: Final = re.compile("(\t|\n|\u2011)")
 _W: Final = nsdecls("w")
 _HEADING_SIZES: Final = {0: 24, 1: 16, 2: 13, 3: 11}
 TEXT_WIDTH_CM: Final = 17.0
@@ -222,6 +222,10 @@ class Writer:
                 r.add_tab()
             elif piece == "\n":
                 r.add_br()
+            elif piece == NB_HYPHEN:
+                # The character itself is missing from many fonts; Word and LibreOffice
+                # draw their own element as an ordinary hyphen that never ends a line.
+                r.append(OxmlElement("w:noBreakHyphen"))
             elif piece:
                 r.add_t(piece)
         return run

@@ -19,7 +19,13 @@ from alliance_desktop.core.dates import long_date
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import language, t
 from alliance_desktop.core.labels import label
-from alliance_desktop.core.pseudonyms import MentionFinder, PersonName, Pseudonymiser
+from alliance_desktop.core.pseudonyms import (
+    MentionFinder,
+    PersonName,
+    Pseudonymiser,
+    fold,
+    pseudonym,
+)
 from alliance_desktop.exports.model import (
     AttendanceSummary,
     HarvestBlock,
@@ -550,6 +556,12 @@ def _pseudonymiser(s: Session, m: Meeting, texts: Sequence[str], lang: str) -> P
         for pid in s.scalars(select(Person.id).order_by(Person.id))
         if pid not in known
     ]
+    # A mention is found only through the first word of a last name or an address (that
+    # is how the finder files its patterns): the people none of whose such words the texts
+    # hold cannot be mentioned, and compiling their patterns would cost most of the time
+    # on a directory of thousands.
+    words = {w for text in texts for w in _WORDS.findall(fold(text))}
+    others = [p for p in others if _may_be_mentioned(p, words)]
     first_seen: dict[Hashable, tuple[int, int]] = {}
     finder = MentionFinder(others)
     if finder:
@@ -561,11 +573,31 @@ def _pseudonymiser(s: Session, m: Meeting, texts: Sequence[str], lang: str) -> P
     return Pseudonymiser(people, lang)
 
 
-def _public_naming(pseudonyms: Pseudonymiser) -> _Naming:
+_WORDS = re.compile(r"\w+")
+
+
+def _may_be_mentioned(person: PersonName, words: set[str]) -> bool:
+    lasts = {person.last_name, *(last for _first, last in person.other_names)}
+    for value in (*lasts, *person.emails):
+        found = _WORDS.findall(fold(value))
+        if found and found[0] in words:
+            return True
+    return False
+
+
+def _public_naming(pseudonyms: Pseudonymiser, lang: str) -> _Naming:
+    # « Camille Exemple (camille@…) » gives the pseudonym twice once the name and the
+    # address are both replaced: said once, it reads as the original did.
+    stem = re.escape(pseudonym(1, lang).removesuffix("1"))
+    repeated = re.compile(rf"({stem}\d+)\s*([(<\[])\s*\1\s*[)>\]]")
+
     def person(p: Person) -> str:
         return pseudonyms.name(p.id)
 
-    return _Naming(person, pseudonyms.text)
+    def text(value: str) -> str:
+        return repeated.sub(r"\1", pseudonyms.text(value))
+
+    return _Naming(person, text)
 
 
 def build_minutes(
@@ -594,7 +626,8 @@ def build_minutes(
         naming = _BY_CONSENT
         if public:
             texts = [*_free_texts(m, photos, calendar), notice or ""]
-            naming = _public_naming(_pseudonymiser(s, m, texts, language()))
+            lang = language()
+            naming = _public_naming(_pseudonymiser(s, m, texts, lang), lang)
         minutes = _minutes(m, calendar, _indicators(s), photos, naming)
         return replace(minutes, notice=naming.optional(notice))
 

@@ -25,7 +25,7 @@ from alliance_desktop.exports.model import (
 )
 from alliance_desktop.exports.progress import ProgressCallback, ignore
 from alliance_desktop.exports.queries import build_year_report
-from alliance_desktop.exports.text import number
+from alliance_desktop.exports.text import number, unbroken
 from alliance_desktop.storage.database import Database
 
 _FILLS = {
@@ -264,7 +264,9 @@ def _survey(doc: Writer, survey: SurveyOverview) -> None:
     )
     rows = []
     for item in survey.themes:
-        names = ", ".join(item.organisations) or t("Aucune pour l'instant", "None so far")
+        # Names whole on their line: a list cut at « Clermont- / Ferrand » reads as two.
+        names = ", ".join(unbroken(o) for o in item.organisations)
+        names = names or t("Aucune pour l'instant", "None so far")
         rows.append([label(item.theme), str(len(item.organisations)), names])
     doc.table(
         [

@@ -16,6 +16,8 @@ _PARAGRAPH_BREAKS: Final = re.compile("\x0c|\u2029")
 
 NBSP: Final = "\u00a0"
 MINUS: Final = "\u2212"
+# Written as Word's own non-breaking hyphen (w:noBreakHyphen) by the document writer.
+NB_HYPHEN: Final = "\u2011"
 
 # « Note : », « quoi ? », but not « 17:30 », « https://… » or « :) ».
 _SPACE_BEFORE: Final = re.compile(r"[ \u202f]?([;:!?])(?=\s|$|[»)\];:!?])")
@@ -120,3 +122,8 @@ def shorten(text: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:") + "…"
+
+
+def unbroken(name: str) -> str:
+    """A name whose hyphens never end a line: « Clermont-Ferrand » stays whole."""
+    return name.replace("-", NB_HYPHEN)

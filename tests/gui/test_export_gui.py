@@ -330,8 +330,8 @@ def test_public_minutes_from_the_menu_name_nobody(
     assert exports.message_bar.text.text() == "Compte-rendu public enregistré : public.docx"
     text = _body(out)
     assert "version publique" in text
-    # Name and address alike become the person's pseudonym.
-    assert "Participant·e 1 (Participant·e 1) enverra les chiffres." in text
+    # Name and address alike become the person's pseudonym, said once.
+    assert "Participant·e 1 enverra les chiffres." in text
     assert "Large consensus sur la réduction" in text
     assert "The Shift Project" in text  # organisations keep their names
     with zipfile.ZipFile(out) as package:

@@ -221,7 +221,8 @@ def test_pseudonyms_are_stable_within_the_document(sample: Sample, tmp_path: Pat
     text = "\n".join(texts(out))
     # The same pseudonym wherever she appears: speaker, point, note, caption.
     assert f"{berenice} (Association Vélo-Cité)" in text
-    assert f"{berenice} ({berenice}) rappelle que le fret pèse lourd." in text
+    # Her name and her address side by side give her pseudonym once.
+    assert f"{berenice} rappelle que le fret pèse lourd." in text
     assert f"Demander à Mme {berenice} les chiffres du fret ; écrire à {berenice}." in text
     assert f"La fresque, commentée par {berenice}" in text
     # Camille's pseudonym is hers in the facts table and in the annex alike.
@@ -399,3 +400,28 @@ def test_public_minutes_convert_with_libreoffice(sample: Sample, tmp_path: Path)
     out = write(sample, docs / "compte-rendu-public.docx", public=True)
     (pdf,) = to_pdf([out], docs)
     assert pages(pdf) >= 2
+
+
+def test_a_name_and_its_address_side_by_side_give_one_pseudonym(
+    sample: Sample, tmp_path: Path
+) -> None:
+    db = open_db(sample.path)
+    try:
+        with db.session() as s:
+            s.add(
+                Point(
+                    meeting_id=sample.main,
+                    kind=e.PointKind.DISSENT,
+                    text=f"Écrire à {FIRST} {LAST} <{EMAIL}> ou à Hugo Lointain [{EMAIL}].",
+                    position=7,
+                )
+            )
+    finally:
+        db.close()
+    out = write(sample, tmp_path / "public.docx", public=True)
+    (berenice,) = _annex(out)["Association Vélo-Cité"]
+    line = next(t for t in texts(out) if t.startswith("2 – Écrire à"))
+    hugo = PSEUDONYM.findall(line)[1]
+    assert hugo != berenice
+    # The pseudonym said once for the same person; kept twice for two different people.
+    assert line == f"2 – Écrire à {berenice} ou à {hugo} [{berenice}]."
