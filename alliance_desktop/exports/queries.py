@@ -526,10 +526,11 @@ def _pseudonymiser(s: Session, m: Meeting, texts: Sequence[str], lang: str) -> P
     """Pseudonyms for everyone the public minutes would otherwise name or quote.
 
     Numbered in the order of the attendance annex (organisation by organisation, people in
-    an order that reveals nothing of their names), then the other people of the session
-    (speakers, co-facilitators, the excused, the authors of signed notes), then the people
-    of the directory the texts mention, in the order they first appear: so « Participant·e
-    1, 2, 3… » run down the annex, and nobody who is not in the document takes a number.
+    an order that reveals nothing of their names), then the other people the minutes list
+    (speakers, co-facilitators, the excused without an organisation), then the people of
+    the directory the texts mention (the author of a signed note among them), in the
+    order they first appear: so « Participant·e 1, 2, 3… » run down the annex, and nobody
+    who is not in the document takes a number.
     """
     order: list[uuid.UUID] = []
 
@@ -543,9 +544,12 @@ def _pseudonymiser(s: Session, m: Meeting, texts: Sequence[str], lang: str) -> P
     for c in m.contributors:
         take(c.person_id)
     for a in sorted(m.attendances, key=lambda a: str(a.person_id)):
-        take(a.person_id)
-    for note in m.notes:
-        take(note.signed_by_id)
+        # The excused are listed by organisation; only those without one by name.
+        if (
+            a.status is e.AttendanceStatus.EXCUSED
+            and (a.organisation or a.person.organisation) is None
+        ):
+            take(a.person_id)
 
     con = s.connection()
     # Every spelling a person ever had here, so that a text written before a correction

@@ -502,7 +502,11 @@ def test_report_shows_progress_while_the_window_goes_on(
     assert _closed(progress)
     assert exports.progress_dialog is None
     assert exports.message_bar.text.text() == "Rapport d'étape enregistré : Rapport.docx"
-    assert "Rapport d'étape 2024" in _body(tmp_path / "Rapport.docx")
+    body = _body(tmp_path / "Rapport.docx")
+    assert "Rapport d'étape 2024" in body
+    # The worker read the members' questionnaire for its section (the demo holds none).
+    assert "Le questionnaire des membres" in body
+    assert "Aucune organisation n'a encore répondu au questionnaire" in body
 
 
 def test_report_can_be_stopped(

@@ -425,3 +425,37 @@ def test_a_name_and_its_address_side_by_side_give_one_pseudonym(
     assert hugo != berenice
     # The pseudonym said once for the same person; kept twice for two different people.
     assert line == f"2 – Écrire à {berenice} ou à {hugo} [{berenice}]."
+
+
+def test_only_people_in_the_document_take_a_number(sample: Sample, tmp_path: Path) -> None:
+    db = open_db(sample.path)
+    try:
+        with db.session() as s:
+            # Invited but absent, and the author of a note that does not name her: neither
+            # appears in the minutes, so neither may leave a gap in the numbering.
+            absent = Person(first_name="Inès", last_name="Invitée")
+            signer = Person(first_name="Sacha", last_name="Signe")
+            s.add_all([absent, signer])
+            s.flush()
+            s.add_all(
+                [
+                    Attendance(
+                        meeting_id=sample.main,
+                        person_id=absent.id,
+                        status=e.AttendanceStatus.INVITED,
+                    ),
+                    ListeningNote(
+                        meeting_id=sample.main,
+                        text="Et le fret ferroviaire ?",
+                        signed_by_id=signer.id,
+                        position=4,
+                    ),
+                ]
+            )
+    finally:
+        db.close()
+    out = write(sample, tmp_path / "public.docx", public=True)
+    numbers = {int(p.split()[-1]) for t in texts(out) for p in PSEUDONYM.findall(t)}
+    assert numbers == set(range(1, max(numbers) + 1))
+    assert max(numbers) == 5  # four present, then Hugo Lointain, quoted in the texts
+    assert leaks(out, ("Inès", "Invitée", "Sacha", "Signe")) == []
