@@ -366,6 +366,12 @@ def _read_csv(
     )
 
 
+def _has_calamine() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("python_calamine") is not None
+
+
 def _read_xlsx(
     path: Path, raw: bytes, columns: Sequence[Column], required: Sequence[Sequence[str]]
 ) -> Table:
@@ -375,7 +381,10 @@ def _read_xlsx(
     try:
         # From the bytes already read: no second opening of a file that a sync client
         # or Excel may be holding.
-        with pd.ExcelFile(io.BytesIO(raw), engine="openpyxl") as book:
+        # calamine (Rust) reads a workbook about five times faster than openpyxl and gives
+        # the same cached values of formulas; openpyxl stays the fallback.
+        engine = "calamine" if _has_calamine() else "openpyxl"
+        with pd.ExcelFile(io.BytesIO(raw), engine=engine) as book:
             sheets = [str(s) for s in book.sheet_names]
             # The data may sit on any sheet (a notice often comes first): the first whose
             # opening rows hold the headers is the one.
