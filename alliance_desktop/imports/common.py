@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
@@ -383,7 +383,7 @@ def _read_xlsx(
         # or Excel may be holding.
         # calamine (Rust) reads a workbook about five times faster than openpyxl and gives
         # the same cached values of formulas; openpyxl stays the fallback.
-        engine = "calamine" if _has_calamine() else "openpyxl"
+        engine: Literal["calamine", "openpyxl"] = "calamine" if _has_calamine() else "openpyxl"
         with pd.ExcelFile(io.BytesIO(raw), engine=engine) as book:
             sheets = [str(s) for s in book.sheet_names]
             # The data may sit on any sheet (a notice often comes first): the first whose
