@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, SignalInstance
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
@@ -77,3 +78,39 @@ class Worker(QObject):
     def wait(self, msecs: int = 5000) -> bool:
         """Wait for the running call to end (before the database it reads is closed)."""
         return self.pool.waitForDone(msecs)
+
+
+class JobSignals(QObject):
+    """What a background job reports, delivered on the GUI thread.
+
+    Signals:
+        done: the job finished; carries its result.
+        failed: the job was refused for a reason the user can act on; carries it.
+        crashed: the job raised an unexpected error; carries the traceback.
+    """
+
+    done = Signal(object)
+    failed = Signal(str)
+    crashed = Signal(str)
+
+
+class Job(QRunnable):
+    """Runs a function on a thread pool; touches no widget, reports by signals."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        """A job that will call ``work`` once, on a worker thread."""
+        super().__init__()
+        self._work = work
+        # Created here, on the GUI thread, so that its signals are delivered there.
+        self.signals = JobSignals()
+
+    def run(self) -> None:
+        """Call the function; a known refusal and a bug are reported apart."""
+        try:
+            result = self._work()
+        except KnownError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception:
+            self.signals.crashed.emit(traceback.format_exc())
+        else:
+            self.signals.done.emit(result)

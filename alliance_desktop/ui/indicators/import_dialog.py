@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 from alliance_desktop.imports.measurements import (
     Action,
@@ -42,6 +40,7 @@ from alliance_desktop.imports.measurements import (
 )
 from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.indicators.models import AcceptedRowsModel, RejectedRowsModel
+from alliance_desktop.ui.tasks import Job
 
 FILE_FILTERS = (
     "Fichiers de mesures (*.xlsx *.csv *.txt);;Classeurs Excel (*.xlsx);;"
@@ -67,42 +66,6 @@ def import_pool() -> QThreadPool:
         _POOL.setObjectName("importPool")
         _POOL.setMaxThreadCount(1)
     return _POOL
-
-
-class JobSignals(QObject):
-    """What a background job reports, delivered on the GUI thread.
-
-    Signals:
-        done: the job finished; carries its result.
-        failed: the job was refused for a reason the user can act on; carries it.
-        crashed: the job raised an unexpected error; carries the traceback.
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-    crashed = Signal(str)
-
-
-class Job(QRunnable):
-    """Runs a function on Qt's thread pool and reports through :class:`JobSignals`."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        """A job that will call ``work`` once, on a worker thread."""
-        super().__init__()
-        self._work = work
-        # Created here, on the GUI thread, so that its signals are delivered there.
-        self.signals = JobSignals()
-
-    def run(self) -> None:
-        """Call the function; a known refusal and a bug are reported apart."""
-        try:
-            result = self._work()
-        except KnownError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception:
-            self.signals.crashed.emit(traceback.format_exc())
-        else:
-            self.signals.done.emit(result)
 
 
 class MeasurementImportDialog(QDialog):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -17,47 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from alliance_desktop import APP_NAME
-from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 from alliance_desktop.ui.members.models import RecordsModel, SearchProxy
 
 R = TypeVar("R")
-
-
-class JobSignals(QObject):
-    """What a background job reports, delivered on the GUI thread.
-
-    Signals:
-        done: the job finished; carries its result.
-        failed: the job was refused for a reason the user can act on; carries it.
-        crashed: the job raised an unexpected error; carries the traceback.
-    """
-
-    done = Signal(object)
-    failed = Signal(str)
-    crashed = Signal(str)
-
-
-class Job(QRunnable):
-    """Runs a function on a worker thread; touches no widget, reports by signals."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        """A job that will call ``work`` once, on a worker thread."""
-        super().__init__()
-        self._work = work
-        # Created here, on the GUI thread, so that its signals are delivered there.
-        self.signals = JobSignals()
-
-    def run(self) -> None:
-        """Call the function; a known refusal and a bug are reported apart."""
-        try:
-            result = self._work()
-        except KnownError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception:
-            self.signals.crashed.emit(traceback.format_exc())
-        else:
-            self.signals.done.emit(result)
 
 
 _POOL: list[QThreadPool] = []

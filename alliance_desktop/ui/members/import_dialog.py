@@ -40,8 +40,9 @@ from alliance_desktop.services.people_import import (
     PlannedRow,
 )
 from alliance_desktop.storage.database import Database
-from alliance_desktop.ui.members.common import Job, pool, records_table, warn
+from alliance_desktop.ui.members.common import pool, records_table, warn
 from alliance_desktop.ui.members.models import Column, RecordsModel, theme_text
+from alliance_desktop.ui.tasks import Job
 
 FILE_FILTERS = (
     "Tableurs (*.xlsx *.csv *.txt);;Classeurs Excel (*.xlsx);;CSV (*.csv *.txt);;"

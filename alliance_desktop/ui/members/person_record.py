@@ -27,9 +27,10 @@ from alliance_desktop.core.i18n import t
 from alliance_desktop.services import members, privacy
 from alliance_desktop.services.members import PersonData
 from alliance_desktop.storage.database import Database
-from alliance_desktop.ui.members.common import Job, pool, records_table, warn
+from alliance_desktop.ui.members.common import pool, records_table, warn
 from alliance_desktop.ui.members.forms import PersonDialog
 from alliance_desktop.ui.members.models import Column, RecordsModel
+from alliance_desktop.ui.tasks import Job
 
 
 def _e(value: Any) -> str:
