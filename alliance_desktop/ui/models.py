@@ -27,6 +27,16 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 # The id of the session on a row, for views and tests that need to find it again.
 MEETING_ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 
+_DISPLAY: Final = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP: Final = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE: Final = int(Qt.ItemDataRole.AccessibleTextRole)
+_FONT: Final = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT: Final = int(Qt.ItemDataRole.TextAlignmentRole)
+# The view asks every cell for about ten roles at each layout and paint (some 5,000 calls
+# before the first paint): those the list does not answer are turned away first.
+_ROLES: Final = frozenset({_DISPLAY, _TOOLTIP, _ACCESSIBLE, _FONT, _ALIGNMENT, MEETING_ID_ROLE})
+_RIGHT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
 
 class MeetingListModel(QAbstractTableModel):
     """The list of sessions: date, name, stage and number of people present, one per row."""
@@ -91,28 +101,26 @@ class MeetingListModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, tooltip, font and alignment of one cell."""
-        if not index.isValid() or index.parent().isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         m = self.meeting(index.row())
         if m is None:
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(m, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(m)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
             # A screen reader reads one cell at a time: give the count its meaning.
             if col == self.PRESENT:
                 return t(f"{m.present} présents", f"{m.present} present")
             return self._display(m, col)
-        if role == Qt.ItemDataRole.FontRole and m.status == e.SessionStatus.RUNNING:
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.PRESENT:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == MEETING_ID_ROLE:
-            return str(m.id)
-        return None
+        if role == _FONT:
+            return self._bold if m.status == e.SessionStatus.RUNNING else None
+        if role == _ALIGNMENT:
+            return _RIGHT if col == self.PRESENT else None
+        return str(m.id)  # MEETING_ID_ROLE
 
     def _display(self, m: MeetingSummary, col: int) -> str:
         if col == self.DATE:
