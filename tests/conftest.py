@@ -1,7 +1,9 @@
 """Shared test set-up: Qt runs offscreen and the application's folder is a fresh temp dir."""
 
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -15,3 +17,14 @@ def app_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ALLIANCE_DESKTOP_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def trim() -> ModuleType:
+    """packaging/trim.py (packaging/ is a folder of scripts, not a package)."""
+    path = Path(__file__).resolve().parents[1] / "packaging" / "trim.py"
+    spec = importlib.util.spec_from_file_location("alliance_trim", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -11,7 +11,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -115,6 +117,71 @@ def stop_gui(proc: subprocess.Popen[str]) -> None:
 
 def test_window_starts_offscreen_on_a_demo_and_closes(bundle: Path, tmp_path: Path) -> None:
     stop_gui(start_gui(bundle, tmp_path, "--demo"))
+
+
+@pytest.fixture
+def xvfb_display() -> Iterator[str]:
+    """A virtual X server: the bundle's own xcb plugin and libraries, not offscreen."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as f:
+        display = f.readline().strip()
+    try:
+        yield f":{display}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_window_starts_on_an_x_server(bundle: Path, tmp_path: Path, xvfb_display: str) -> None:
+    env = dict(os.environ, ALLIANCE_DESKTOP_HOME=str(tmp_path), DISPLAY=xvfb_display)
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    proc = subprocess.Popen(
+        [str(bundle), "--demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    time.sleep(5)
+    assert proc.poll() is None, proc.communicate()[1]
+    stop_gui(proc)
+
+
+def _elf_files(folder: Path) -> Iterator[Path]:
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    yield path
+
+
+def test_bundle_is_complete_and_slim(bundle: Path, trim: ModuleType) -> None:
+    from PyInstaller.depend import dylib
+
+    internal = bundle.parent / "_internal"
+    assert not [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
+    files = list(_elf_files(bundle.parent))
+    present = {p.name for p in files} | {p.name for p in internal.rglob("*") if p.is_symlink()}
+    # Every library asked for is in the bundle or is one the system provides.
+    missing = {
+        (path.name, soname)
+        for path in files
+        for soname in trim.elf_needed(path)
+        if soname not in present
+        and soname not in trim.SYSTEM_LIBRARIES
+        and dylib.include_library(soname)
+        and not soname.startswith("ld-linux")
+    }
+    assert not missing
+    # ICU's data cut to French and English, NumPy without OpenBLAS.
+    icu = next(internal.rglob("libicudata.so.*"))
+    assert icu.stat().st_size < 8_000_000
+    assert not list(internal.rglob("*openblas*"))
 
 
 def test_no_source_tree_needed(bundle: Path) -> None:
