@@ -61,6 +61,9 @@ COLUMNS: Final = (
             "polluant",
             "categorie",
             "breakdown",
+            # The column's name in tables exported before it was called Ventilation.
+            "detail",
+            "item",
         ),
     ),
     Column("source", "Source", ("source", "sources", "origine", "source des donnees")),

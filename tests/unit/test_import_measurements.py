@@ -836,3 +836,34 @@ def test_cli_exit_codes_in_a_real_process(db_path: Path, tmp_path: Path, home: P
         assert proc.returncode == code, proc.stderr
         assert "Traceback" not in proc.stderr
     assert run("--db", str(db_path)).returncode == 2
+
+
+# --- round trip: a table the application exports can be edited and imported back -------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_exported_measurements_table_imports_back(
+    tmp_path: Path, home: Path, fmt: str, lang: str
+) -> None:
+    from alliance_desktop.exports.tables import write_table
+    from alliance_desktop.services.demo import write_demo
+
+    path = tmp_path / "demo.sqlite3"
+    write_demo(path)
+    database = open_database(path)
+    try:
+        before = count(database)
+        set_language(lang)
+        try:
+            exported = write_table(database, "measurements", fmt, tmp_path / f"mesures.{fmt}")
+        finally:
+            set_language("fr")
+        plan = plan_import(database, exported)
+        assert not plan.rejected, describe(plan)
+        assert len(plan.accepted) == before > 0
+        assert {r.action for r in plan.accepted} == {Action.UNCHANGED}
+        # Per sector and per pollutant, not only the totals.
+        assert len({r.breakdown_key for r in plan.accepted}) > 10
+    finally:
+        database.close()
