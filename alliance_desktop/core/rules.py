@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from alliance_desktop.core.i18n import t
 
@@ -16,6 +17,39 @@ class PlanWarning:
 
     code: str
     message: str
+
+
+class EndLimit(StrEnum):
+    """Which rule sets the end of a running session."""
+
+    TWO_HOURS = "two_hours"  # two hours after the actual start
+    PLANNED_END = "planned_end"
+    LATEST_END = "latest_end"  # 19:00
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """When a running session must end, and which rule says so."""
+
+    at: dt.datetime
+    limit: EndLimit
+
+
+def session_end(started: dt.datetime, planned_end: dt.datetime | None) -> SessionEnd:
+    """The end a session started at ``started`` must keep to (naive local times).
+
+    It is the earliest of two hours after the start, the planned end and 19:00 that day.
+    A planned end that is not after the start (a session started late, or on another day
+    than planned) is left out: it would put the session in overtime from its first minute.
+    On a tie 19:00 wins, then the plan, as the more telling reason to give.
+    """
+    candidates = [
+        SessionEnd(dt.datetime.combine(started.date(), LATEST_END), EndLimit.LATEST_END),
+        SessionEnd(started + MAX_DURATION, EndLimit.TWO_HOURS),
+    ]
+    if planned_end is not None and planned_end > started:
+        candidates.insert(1, SessionEnd(planned_end, EndLimit.PLANNED_END))
+    return min(candidates, key=lambda end: end.at)  # min keeps the first of equals
 
 
 def _minutes(t_: dt.time) -> int:

@@ -22,9 +22,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from alliance_desktop.core import enums as e
+from alliance_desktop.core.dates import clock, long_date
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
-from alliance_desktop.core.rules import LATEST_END, WARNING_BEFORE_END, PlanWarning, check_plan
+from alliance_desktop.core.rules import (
+    WARNING_BEFORE_END,
+    EndLimit,
+    PlanWarning,
+    check_plan,
+    session_end,
+)
 from alliance_desktop.storage import reference
 from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.models import (
@@ -318,9 +325,9 @@ class ClockAlert(StrEnum):
     """What the clock warns about."""
 
     NONE = "none"
-    END_SOON = "end_soon"  # 15 minutes or less before the planned end
+    END_SOON = "end_soon"  # 15 minutes or less before the planned end or the two hours
     LATE_SOON = "late_soon"  # 15 minutes or less before 19:00
-    OVERRUN = "overrun"  # past the planned end or past 19:00
+    OVERRUN = "overrun"  # past the session's end (planned, two hours or 19:00)
 
 
 @dataclass(frozen=True)
@@ -328,8 +335,9 @@ class ClockState:
     """Elapsed and remaining time of a running session, and the warning to show."""
 
     elapsed: dt.timedelta
-    remaining: dt.timedelta | None  # to the planned end, or to 19:00 if sooner
+    remaining: dt.timedelta | None  # to the nearest of the two hours, the plan and 19:00
     alert: ClockAlert
+    limit: EndLimit = EndLimit.LATEST_END  # the rule that sets the end counted down to
 
 
 def to_local(utc: dt.datetime) -> dt.datetime:
@@ -347,18 +355,22 @@ def clock_state(
 ) -> ClockState:
     """The clock of a session started at ``started`` (all times local and naive)."""
     elapsed = max(now - started, dt.timedelta(0))
-    latest = dt.datetime.combine(day, LATEST_END)
-    end = dt.datetime.combine(day, planned_end) if planned_end is not None else None
-    # The nearer of the two limits is the one the facilitator must keep to.
-    limit = min(end, latest) if end is not None else latest
-    remaining = limit - now
+    planned = dt.datetime.combine(day, planned_end) if planned_end is not None else None
+    end = session_end(started, planned)
+    remaining = end.at - now
     if remaining <= dt.timedelta(0):
         alert = ClockAlert.OVERRUN
     elif remaining <= WARNING_BEFORE_END:
-        alert = ClockAlert.LATE_SOON if limit == latest else ClockAlert.END_SOON
+        alert = ClockAlert.LATE_SOON if end.limit == EndLimit.LATEST_END else ClockAlert.END_SOON
     else:
         alert = ClockAlert.NONE
-    return ClockState(elapsed, remaining if end is not None or day == now.date() else None, alert)
+    return ClockState(elapsed, remaining, alert, end.limit)
+
+
+def closed_text(closed_at: dt.datetime) -> str:
+    """« Close le 29 mai 2024 à 18:55 » for a session closed at ``closed_at`` (local time)."""
+    day, time = long_date(closed_at.date()), clock(closed_at.time())
+    return t(f"Close le {day} à {time}", f"Closed on {day} at {time}")
 
 
 # --- the board -------------------------------------------------------------------------

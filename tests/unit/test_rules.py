@@ -35,6 +35,36 @@ def test_warnings_match_the_arithmetic(start: dt.time, end: dt.time) -> None:
         assert ("too_late" in found) == (end > dt.time(19, 0))
 
 
+def test_session_end_is_the_earliest_of_two_hours_the_plan_and_seven() -> None:
+    day = dt.date(2024, 5, 29)
+    at = dt.datetime.combine
+
+    def end(start: dt.time, planned: dt.time | None) -> tuple[dt.time, rules.EndLimit]:
+        found = rules.session_end(at(day, start), at(day, planned) if planned else None)
+        return found.at.time(), found.limit
+
+    assert end(dt.time(14, 23), dt.time(19, 0)) == (dt.time(16, 23), rules.EndLimit.TWO_HOURS)
+    assert end(dt.time(17, 0), dt.time(18, 30)) == (dt.time(18, 30), rules.EndLimit.PLANNED_END)
+    assert end(dt.time(17, 30), None) == (dt.time(19, 0), rules.EndLimit.LATEST_END)
+    assert end(dt.time(17, 0), dt.time(19, 0)) == (dt.time(19, 0), rules.EndLimit.LATEST_END)
+    # A planned end before the start is no limit: the two hours and 19:00 still are.
+    assert end(dt.time(15, 0), dt.time(14, 0)) == (dt.time(17, 0), rules.EndLimit.TWO_HOURS)
+
+
+_DAYS = st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1))
+
+
+@given(_DAYS, st.one_of(st.none(), _DAYS))
+def test_session_end_never_exceeds_two_hours_nor_seven(
+    start: dt.datetime, planned: dt.datetime | None
+) -> None:
+    found = rules.session_end(start, planned).at
+    assert found <= start + rules.MAX_DURATION
+    assert found <= dt.datetime.combine(start.date(), rules.LATEST_END)
+    if planned is not None and planned > start:
+        assert found <= planned
+
+
 def test_french_and_english_dates() -> None:
     assert dates.long_date(dt.date(2024, 5, 29), "fr") == "29 mai 2024"
     assert dates.long_date(dt.date(2024, 2, 6), "fr") == "6 février 2024"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from alliance_desktop.core import enums as e
 from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.rules import EndLimit
 from alliance_desktop.services.workshop import (
     ClockAlert,
     Part,
@@ -20,6 +21,7 @@ from alliance_desktop.services.workshop import (
     add_point,
     clock_state,
     close_meeting,
+    closed_text,
     create_meeting,
     delete_point,
     edit_point,
@@ -154,3 +156,38 @@ def test_clock_warns_before_the_planned_end_and_before_seven() -> None:
     over = clock_state(start, day, dt.time(19, 0), at(day, dt.time(19, 5)))
     assert over.alert == ClockAlert.OVERRUN
     assert over.remaining == dt.timedelta(minutes=-5)
+
+
+def test_clock_counts_down_to_two_hours_after_an_early_start() -> None:
+    # Started at 14:23 on a plan for 17:00–19:00: the two hours end at 16:23, not 19:00.
+    day = dt.date(2024, 5, 29)
+    start = dt.datetime(2024, 5, 29, 14, 23)
+    at = dt.datetime.combine
+    state = clock_state(start, day, dt.time(19, 0), start)
+    assert state.elapsed == dt.timedelta(0)
+    assert state.remaining == dt.timedelta(hours=2)
+    assert state.alert == ClockAlert.NONE
+    assert state.limit == EndLimit.TWO_HOURS
+    assert clock_state(start, day, dt.time(19, 0), at(day, dt.time(16, 10))).alert == (
+        ClockAlert.END_SOON
+    )
+    over = clock_state(start, day, dt.time(19, 0), at(day, dt.time(16, 30)))
+    assert over.alert == ClockAlert.OVERRUN
+    assert over.remaining == dt.timedelta(minutes=-7)
+
+
+def test_clock_ignores_a_planned_end_already_past_at_the_start() -> None:
+    # Started at 17:30 on a plan that ended at 17:00: 19:00 is the limit, not overtime.
+    day = dt.date(2024, 5, 29)
+    start = dt.datetime(2024, 5, 29, 17, 30)
+    state = clock_state(start, day, dt.time(17, 0), start + dt.timedelta(minutes=5))
+    assert state.remaining == dt.timedelta(minutes=85)
+    assert state.alert == ClockAlert.NONE
+    assert state.limit == EndLimit.LATEST_END
+    # Without a planned end, on a day other than the session's: still two hours at most.
+    other_day = clock_state(start, dt.date(2024, 5, 28), None, start)
+    assert other_day.remaining == dt.timedelta(minutes=90)
+
+
+def test_closed_session_says_the_day_and_the_time() -> None:
+    assert closed_text(dt.datetime(2024, 5, 29, 18, 55)) == "Close le 29 mai 2024 à 18:55"
