@@ -20,6 +20,7 @@ from alliance_desktop.storage.database import Database
 
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Kind = Literal["text", "int", "float", "date"]
 Format = Literal["csv", "xlsx"]
@@ -312,9 +313,7 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
     from openpyxl.utils import get_column_letter
 
     out = io.BytesIO()
-    with pd.ExcelWriter(
-        out, engine="openpyxl", date_format="DD/MM/YYYY", datetime_format="DD/MM/YYYY"
-    ) as writer:
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
         used: set[str] = set()
         for table in tables:
             sheet = _sheet_name(table.name, used)
@@ -322,10 +321,27 @@ def workbook_bytes(tables: Sequence[Table]) -> bytes:
             df.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
             ws.freeze_panes = "A2"
-            for j, name in enumerate(df.columns, start=1):
-                longest = max([len(str(name))] + [len(str(v)) for v in df[name].head(200)])
+            for j, (name, kind) in enumerate(table.columns, start=1):
+                if kind == "date":
+                    _format_dates(ws, j)
+                    longest = max(len(name), len(EXCEL_DATE_FORMAT))
+                else:
+                    longest = max([len(name)] + [len(str(v)) for v in df[name].head(200)])
                 ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, longest + 2))
     return out.getvalue()
+
+
+# pandas' ExcelWriter date_format is not applied by pandas 3 with openpyxl: the cells came
+# out as « 2024-02-06 00:00:00 ». The formats are set on the cells themselves instead.
+EXCEL_DATE_FORMAT: Final = "DD/MM/YYYY"
+
+
+def _format_dates(ws: Worksheet, column: int) -> None:
+    for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+        if isinstance(cell.value, dt.datetime):
+            cell.value = cell.value.date()
+        if isinstance(cell.value, dt.date):
+            cell.number_format = EXCEL_DATE_FORMAT
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

@@ -173,3 +173,23 @@ def test_hostile_text_in_xlsx() -> None:
     df = pd.read_excel(io.BytesIO(data))
     assert df["Texte"][0] == "ab\n 😀 =cmd|' /C calc'!A0"
     assert spreadsheet_cell("=cmd") == "'=cmd"
+
+
+def test_xlsx_dates_are_dates_shown_day_first(sample: Sample, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = open_db(sample.path)
+    try:
+        path = write_table(db, "attendance", "xlsx", tmp_path / "a.xlsx")
+    finally:
+        db.close()
+    ws = load_workbook(path).active
+    assert ws is not None
+    assert ws["A1"].value == "Date"
+    dates = [row[0] for row in ws.iter_rows(min_row=2, max_col=1)]
+    assert dates
+    for cell in dates:
+        assert isinstance(cell.value, dt.datetime)  # a real date: Excel sorts and filters it
+        assert cell.value.time() == dt.time(0)
+        assert cell.number_format == "DD/MM/YYYY"
+    assert dates[0].value == dt.datetime(2024, 5, 29)
