@@ -22,7 +22,10 @@ _TABLE: Final = (
             (("Ctrl+F", "Ctrl+F"), ("Rechercher dans toutes les séances", "Search every session")),
             (("Ctrl+Z · Ctrl+Y", "Ctrl+Z · Ctrl+Y"), ("Annuler · rétablir", "Undo · redo")),
             (("F5", "F5"), ("Projection du tableau (second écran)", "Board projection")),
-            (("Alt+1 … Alt+7", "Alt+1 … Alt+7"), ("Onglets de la séance", "Session tabs")),
+            (
+                ("Alt+1 … Alt+7", "Alt+1 … Alt+7"),
+                ("Onglets de la séance (mode atelier)", "Session tabs (workshop mode)"),
+            ),
             (
                 ("Alt+↑ · Alt+↓", "Alt+↑ · Alt+↓"),
                 ("Séance plus récente · plus ancienne", "Newer · older session"),

@@ -264,17 +264,19 @@ class WorkshopView(QWidget):
         self.timer.timeout.connect(self.tick)
 
     def _make_keys(self) -> None:
-        # Ctrl+1/2/3 reach a column of the board from anywhere in the screen, even while
-        # a text field has the focus (where C, D and Q are just letters).
+        # Ctrl+1/2/3 reach a column of the board from anywhere in the window, even while
+        # a text field has the focus (where C, D and Q are just letters). Window-wide,
+        # not this view's children only: the session list beside it is not one of them.
+        # The view holds them, so they are live only while the workshop screen is shown.
         for n, kind in enumerate(COLUMNS, start=1):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _=False, k=kind: self.new_point(k))
             self.addAction(action)
         note = QAction(self)
         note.setShortcut(QKeySequence("Ctrl+4"))
-        note.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        note.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         note.triggered.connect(self.new_note)
         self.addAction(note)
 
@@ -292,10 +294,11 @@ class WorkshopView(QWidget):
         self._tab_keys.append(key)
         n = self.tabs.addTab(widget, title) + 1
         self.tabs.setTabToolTip(n - 1, f"Alt+{n}")
-        # Alt+1…7 rather than underlined letters: the tabs' forms use the letters.
+        # Alt+1…7 rather than underlined letters: the tabs' forms use the letters. Window-wide
+        # so that they work from the session list too (see _make_keys).
         action = QAction(self)
         action.setShortcut(QKeySequence(f"Alt+{n}"))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _=False, k=key: self._tab_key(k))
         self.addAction(action)
 

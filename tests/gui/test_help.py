@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
 
+from alliance_desktop.core import enums as e
 from alliance_desktop.core.i18n import set_language
 from alliance_desktop.storage.database import Database
 from alliance_desktop.ui.main_window import MainWindow
@@ -101,3 +102,29 @@ def test_menu_keys_listed_are_bound(qtbot: QtBot, db: Database) -> None:
     menus = next(rows for (title, rows) in _TABLE if title[0] == "Menus")
     for (_fr, en), _what in menus:
         assert en in bound, en
+
+
+def test_tab_and_column_keys_work_from_the_session_list(workshop_window: MainWindow) -> None:
+    workshop_window.select_row(1)
+    assert workshop_window.open_workshop("planning")
+    view = workshop_window.workshop()
+    workshop_window.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
+    assert workshop_window.focusWidget() is workshop_window.list_view
+
+    press(Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert view.current_tab() == "board"
+
+    workshop_window.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
+    press(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_tab() == "board"
+    assert workshop_window.focusWidget() is view.board.columns[e.PointKind.DISSENT].draft
+
+    workshop_window.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
+    press(Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_tab() == "notes"
+    assert workshop_window.focusWidget() is view.notes.line
+
+    # The search line is outside the workshop screen too.
+    workshop_window.search.focus()
+    press(Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert view.current_tab() == "planning"
