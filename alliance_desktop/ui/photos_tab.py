@@ -19,7 +19,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader, QKeyEvent, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QImageReader,
+    QKeyEvent,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -27,6 +35,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +61,8 @@ from alliance_desktop.ui.workshop_context import WorkshopContext
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 THUMBNAIL: Final = QSize(240, 180)
+# Room under each thumbnail for a caption of up to three lines.
+CAPTION_LINES: Final = 3
 IMAGE_FILTER: Final = "*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp *.gif *.heic"
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 
@@ -80,6 +92,38 @@ def thumbnail(data: bytes, size: QSize = THUMBNAIL) -> QPixmap:
     return QPixmap.fromImage(reader.read())
 
 
+def letterboxed(picture: QPixmap, size: QSize = THUMBNAIL) -> QPixmap:
+    """``picture`` centred on a transparent ``size`` canvas: every cell shows a whole photo.
+
+    The list lays its cells out from one size; a landscape board photo is wider than a
+    portrait one, so without the margins the wider ones were cut to the narrower width.
+    """
+    canvas = QPixmap(size)
+    canvas.fill(QColor(0, 0, 0, 0))
+    if picture.isNull():
+        return canvas
+    scaled = picture
+    if picture.width() > size.width() or picture.height() > size.height():
+        scaled = picture.scaled(
+            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+    painter = QPainter(canvas)
+    painter.drawPixmap(
+        (size.width() - scaled.width()) // 2, (size.height() - scaled.height()) // 2, scaled
+    )
+    painter.end()
+    return canvas
+
+
+class PhotoDelegate(QStyledItemDelegate):
+    """One cell size for every photo: the whole thumbnail, and the caption wrapped below."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        """The thumbnail's width (plus a margin) by the thumbnail and three caption lines."""
+        line = option.fontMetrics.lineSpacing()
+        return QSize(THUMBNAIL.width() + 16, THUMBNAIL.height() + CAPTION_LINES * line + 12)
+
+
 class PhotoListModel(QAbstractListModel):
     """The session's photos: caption (or file name) and thumbnail."""
 
@@ -93,7 +137,7 @@ class PhotoListModel(QAbstractListModel):
         """Replace every row; thumbnails are made here, once, not when painting."""
         self.beginResetModel()
         self._rows = sorted(rows, key=lambda p: p.position)
-        self._thumbs = {p.id: thumbnail(p.data) for p in self._rows}
+        self._thumbs = {p.id: letterboxed(thumbnail(p.data)) for p in self._rows}
         self.endResetModel()
 
     def photo(self, row: int) -> PhotoData | None:
@@ -120,7 +164,7 @@ class PhotoListModel(QAbstractListModel):
         )
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, photo)
-        self._thumbs[photo.id] = thumbnail(photo.data)
+        self._thumbs[photo.id] = letterboxed(thumbnail(photo.data))
         self.endInsertRows()
         return row
 
@@ -193,8 +237,11 @@ class PhotosTab(QWidget):
         self.view.setMovement(QListView.Movement.Static)
         self.view.setSpacing(10)
         self.view.setWordWrap(True)
+        # Every cell the same size (the delegate's), each thumbnail a whole, letterboxed
+        # picture of that width: no grid size, which would clip a wider picture or caption.
         self.view.setUniformItemSizes(True)
-        self.view.setGridSize(QSize(THUMBNAIL.width() + 30, THUMBNAIL.height() + 50))
+        self.view.setItemDelegate(PhotoDelegate(self.view))
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.add_button = QPushButton(t("A&jouter des photos…", "Add &photos…"), self)
         self.add_button.setObjectName("addPhotos")
         self.caption = QLineEdit(self)

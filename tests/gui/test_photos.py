@@ -18,7 +18,7 @@ from sqlalchemy import select
 from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.models import Attachment
 from alliance_desktop.ui.main_window import MainWindow
-from alliance_desktop.ui.photos_tab import PhotosTab
+from alliance_desktop.ui.photos_tab import THUMBNAIL, PhotosTab
 
 from .keys import press, type_text
 
@@ -131,3 +131,32 @@ def test_photo_model_passes_qt_checks(
     tab.add_files([_photo(tmp_path / "a.jpg")])
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     qtmodeltester.check(tab.model)  # type: ignore[no-untyped-call]
+
+
+def test_landscape_and_portrait_thumbnails_are_shown_whole(
+    tab: PhotosTab, qtbot: QtBot, tmp_path: Path
+) -> None:
+    tab.add_files(
+        [
+            _photo(tmp_path / "paysage.jpg", (1200, 800)),
+            _photo(tmp_path / "portrait.jpg", (800, 1200)),
+        ]
+    )
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2 and not tab.busy())
+    landscape, portrait = (tab.model.index(row, 0) for row in range(2))
+    for index in (landscape, portrait):
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        assert isinstance(icon, QPixmap) and icon.size() == THUMBNAIL
+        # The cell is as wide as the thumbnail: nothing of the picture is cut off.
+        assert tab.view.visualRect(index).width() >= THUMBNAIL.width()
+    image = landscape.data(Qt.ItemDataRole.DecorationRole).toImage()
+    # A 3:2 picture fills the width and is letterboxed above and below.
+    assert image.pixelColor(2, THUMBNAIL.height() // 2).alpha() == 255
+    assert image.pixelColor(THUMBNAIL.width() - 3, THUMBNAIL.height() // 2).alpha() == 255
+    assert image.pixelColor(THUMBNAIL.width() // 2, 2).alpha() == 0
+    image = portrait.data(Qt.ItemDataRole.DecorationRole).toImage()
+    assert image.pixelColor(THUMBNAIL.width() // 2, 2).alpha() == 255
+    assert image.pixelColor(2, THUMBNAIL.height() // 2).alpha() == 0
+    # The caption, below, has room for more than one line.
+    rect = tab.view.visualRect(landscape)
+    assert rect.height() >= THUMBNAIL.height() + 2 * tab.view.fontMetrics().lineSpacing()
