@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QTableView,
@@ -74,6 +75,53 @@ class DeletableTable(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class HarvestTable(DeletableTable):
+    """A harvest table: what was said wraps and keeps most of the width, whatever its neighbours.
+
+    Three of these share the width of the tab: sized to their contents, a long partner
+    name and the theme left a few pixels to what was said (« Mas… »).
+    """
+
+    # The most each column beside the text may take, as a share of the table's width:
+    # a theme is one short word, which is cut only in a very narrow table.
+    PARTNER_SHARE: Final = 0.3
+    THEME_SHARE: Final = 0.4
+
+    def setup(self, name: str, accessible: str) -> None:
+        """Set the table up; call once its model is set."""
+        setup_table(self, name, accessible)
+        stretch_column(self, H_TEXT)
+        # Wrapped rather than cut: these lines are the harvest itself. The tables hold a few
+        # dozen lines, so measuring their heights at each layout costs nothing noticeable.
+        self.setWordWrap(True)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def fit(self) -> None:
+        """Size the partner and theme columns to their contents, within their shares.
+
+        What is left goes to the text, and is never narrower than its title: the three
+        titles side by side must stay readable.
+        """
+        header = self.horizontalHeader()
+        width = self.viewport().width()
+        columns = range(1, header.count())
+        shares = (self.PARTNER_SHARE, self.THEME_SHARE)[-len(columns) :]
+        widths = [
+            min(max(self.sizeHintForColumn(c), header.sectionSizeHint(c)), int(width * share))
+            for c, share in zip(columns, shares, strict=True)
+        ]
+        room = width - header.sectionSizeHint(H_TEXT)
+        if sum(widths) > room > 0:
+            widths = [w * room // sum(widths) for w in widths]
+        for column, size in zip(columns, widths, strict=True):
+            header.resizeSection(column, max(size, 40))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Share the new width again."""
+        super().resizeEvent(event)
+        self.fit()
 
 
 def _theme_text(h: HarvestData) -> str:
@@ -183,13 +231,13 @@ class LeversTab(QWidget):
         harvest_input.addWidget(self.harvest_line, 3)
         harvest_input.addWidget(self.partner, 1)
         tables = QHBoxLayout()
-        self.harvest_views: dict[e.HarvestColumn, DeletableTable] = {}
+        self.harvest_views: dict[e.HarvestColumn, HarvestTable] = {}
         for column in HARVEST_COLUMNS:
-            view = DeletableTable(harvest_box)
-            setup_table(view, f"harvest_{column.value}", label(column))
+            view = HarvestTable(harvest_box)
             view.setModel(self.harvest_models[column])
-            stretch_column(view, H_TEXT)
-            tables.addWidget(view, 1)
+            view.setup(f"harvest_{column.value}", label(column))
+            # The partners' table has a third column: it gets a larger share of the width.
+            tables.addWidget(view, 3 if column == e.HarvestColumn.PARTNER_ACTIONS else 2)
             self.harvest_views[column] = view
         harvest_layout = QVBoxLayout(harvest_box)
         harvest_layout.addLayout(harvest_input)
@@ -204,8 +252,9 @@ class LeversTab(QWidget):
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(levers_box, 1)
-        layout.addWidget(harvest_box, 1)
+        # The harvest has three tables side by side, with wrapped lines: more of the height.
+        layout.addWidget(levers_box, 2)
+        layout.addWidget(harvest_box, 3)
         layout.addWidget(hint)
 
         self.lever_line.returnPressed.connect(self._lever_entered)
@@ -232,8 +281,9 @@ class LeversTab(QWidget):
         for column, model in self.harvest_models.items():
             model.set_records([h for h in harvest if h.column == column])
         self._fill_headings()
-        for view in (self.levers_view, *self.harvest_views.values()):
-            fit_columns(view)
+        fit_columns(self.levers_view)
+        for view in self.harvest_views.values():
+            view.fit()
         self.harvest_theme.setCurrentIndex(
             max(self.harvest_theme.findData(theme.value if theme else ""), 0)
         )
@@ -273,6 +323,9 @@ class LeversTab(QWidget):
                 model.remove(h.id)
         for h in changes.upserted_of(HarvestData):
             self.harvest_models[h.column].upsert(h)
+        if changes.upserted_of(HarvestData):
+            for view in self.harvest_views.values():
+                view.fit()  # a longer partner name may need a wider column
         if changes.upserted_of(LeverData):
             self._fill_headings()
 

@@ -128,3 +128,31 @@ def test_models_pass_qt_checks(qtmodeltester: ModelTester, workshop_window: Main
     qtmodeltester.check(tab.levers_model)  # type: ignore[no-untyped-call]
     for model in tab.harvest_models.values():
         qtmodeltester.check(model)  # type: ignore[no-untyped-call]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
+def test_harvest_text_keeps_a_readable_width(
+    workshop_window: MainWindow, qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    workshop_window.resize(*size)
+    tab = _open(workshop_window, 0)
+    long_partner = "Direction départementale des territoires du Puy-de-Dôme"
+    assert tab.add_harvest(
+        PARTNERS,
+        "Massification de la rénovation des logements sociaux du territoire",
+        e.Theme.BIODIVERSITE,
+        long_partner,
+    )
+    view = tab.harvest_views[PARTNERS]
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    header = view.horizontalHeader()
+    width = view.viewport().width()
+    # What was said keeps most of the width, at least its title's: no « Mas… ».
+    assert header.sectionSize(0) >= header.sectionSizeHint(0)
+    assert header.sectionSize(0) >= width * 0.3
+    assert header.sectionSize(H_PARTNER) <= width * 0.3 + 1
+    assert view.wordWrap()
+    text_height = view.rowHeight(0)
+    assert text_height > view.fontMetrics().lineSpacing() * 1.5  # wrapped on two lines
+    for view in tab.harvest_views.values():
+        assert view.horizontalHeader().sectionSize(0) >= view.horizontalHeader().sectionSizeHint(0)
