@@ -312,13 +312,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         return SurveyOverview.of(report_synthesis(db, year))
 
-    out = Path(args.output)
+    # A wrong extension is a mistake in the command (exit 2), found before any reading.
+    try:
+        if args.what == "table":
+            out, fmt = api.table_path(Path(args.output), args.format)
+        else:
+            out, fmt = api.document_path(args.what, Path(args.output)), None
+    except KnownError as exc:
+        args.usage_error(str(exc))
     if args.what == "table":
         written = api.export_table(
             args.table,
             _db_path(args),
             out,
-            fmt=args.format,
+            fmt=fmt,
             session=args.session,
             year=args.year,
         )
@@ -568,6 +575,7 @@ def _args_export(p: argparse.ArgumentParser) -> None:
             required=True,
             help=t("fichier à écrire", "file to write"),
         )
+        sub.set_defaults(usage_error=sub.error)
         # SUPPRESS keeps a --db given before the command from being reset to None.
         sub.add_argument(
             "--db",

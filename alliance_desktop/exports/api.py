@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,6 +23,82 @@ SurveySource = Callable[[Database, int], SurveyOverview]
 The caller provides it (the command line, the window's worker) because the
 questionnaire's rules live in the services, which exports may not import.
 """
+
+
+def _extension(path: Path) -> str:
+    # « CR 29.05.2024 » has no extension for the user, though Path sees « .2024 ».
+    suffix = path.suffix
+    return suffix.lower() if re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,4}", suffix) else ""
+
+
+def document_path(kind: str, out: Path) -> Path:
+    """Where the document ``kind`` goes: ``out``, with .docx added if it has no extension.
+
+    Raises:
+        KnownError: ``out`` has another extension (a « .pdf » would be a Word file
+            under a false name).
+    """
+    out = Path(out)
+    suffix = _extension(out)
+    if not suffix:
+        return out.with_name(out.name + ".docx")
+    if suffix == ".docx":
+        return out
+    what = {
+        "minutes": t("le compte-rendu", "the minutes"),
+        "summary": t("la synthèse", "the summary"),
+        "report": t("le rapport d'étape", "the progress report"),
+    }.get(kind, t("le document", "the document"))
+    raise KnownError(
+        t(
+            f"« {out.name} » : {what} s'écrit en document Word, donnez un nom qui finit par .docx.",
+            f"“{out.name}”: {what} can only be written as a Word document; give a name "
+            "ending in .docx.",
+        )
+    )
+
+
+def table_path(out: Path, fmt: str | None = None) -> tuple[Path, str]:
+    """Where a table goes and in which format: the extension says it unless ``fmt`` does.
+
+    A name without extension gets that of the format (CSV when neither says).
+
+    Raises:
+        KnownError: unknown format, or an extension that is not the format's.
+    """
+    from alliance_desktop.exports.tables import FORMATS
+
+    out = Path(out)
+    chosen = fmt.lower() if fmt else None
+    if chosen is not None and chosen not in FORMATS:
+        raise KnownError(
+            t(
+                f"Format inconnu « {fmt} » : choisissez csv ou xlsx.",
+                f"Unknown format “{fmt}”: choose csv or xlsx.",
+            )
+        )
+    suffix = _extension(out)
+    if not suffix:
+        chosen = chosen or "csv"
+        return out.with_name(f"{out.name}.{chosen}"), chosen
+    if suffix.lstrip(".") not in FORMATS:
+        raise KnownError(
+            t(
+                f"« {out.name} » : une table s'écrit en .csv ou en .xlsx, donnez un nom qui "
+                "finit ainsi.",
+                f"“{out.name}”: a table is written as .csv or .xlsx, give a name ending so.",
+            )
+        )
+    if chosen is not None and suffix != f".{chosen}":
+        raise KnownError(
+            t(
+                f"« {out.name} » ne finit pas par .{chosen}, le format demandé : changez le "
+                "nom ou le format.",
+                f"“{out.name}” does not end in .{chosen}, the format asked for: change the "
+                "name or the format.",
+            )
+        )
+    return out, suffix.lstrip(".")
 
 
 @contextlib.contextmanager
@@ -65,7 +142,7 @@ def export_document(
     Args:
         kind: ``minutes``, ``summary`` or ``report``.
         db_path: the database to read (never created, never changed).
-        out: the .docx file to write.
+        out: the .docx file to write (.docx is added to a name without extension).
         session: the session's date (29/05/2024, 2024-05-29) or number.
         meeting: the session's id, instead of ``session`` (the window knows it).
         year: the report's year.
@@ -77,8 +154,8 @@ def export_document(
             from the database being exported; None leaves the section out.
 
     Raises:
-        KnownError: unknown session or year, unreadable template or database,
-            file that cannot be written.
+        KnownError: unknown session or year, unreadable template or database, a name
+            with another extension than .docx, file that cannot be written.
         Cancelled: ``progress`` asked to stop; nothing was written.
     """
     from alliance_desktop.exports.minutes import write_minutes, write_summary
@@ -98,6 +175,7 @@ def export_document(
                 "Only the minutes have a public version.",
             )
         )
+    out = document_path(kind, out)
     with _reading(db_path) as db:
         if kind == "report":
             if year is None:
@@ -125,7 +203,8 @@ def export_table(
     """Write one table as CSV or XLSX; the format defaults to the file's extension.
 
     Raises:
-        KnownError: unknown table, format or session; file that cannot be written.
+        KnownError: unknown table, format or session; a format and an extension that
+            disagree; file that cannot be written.
     """
     from alliance_desktop.exports import queries as q
     from alliance_desktop.exports.tables import TABLES, write_table
@@ -137,10 +216,10 @@ def export_table(
                 f"Unknown table “{name}”: choose from {', '.join(TABLES)}.",
             )
         )
-    chosen = (fmt or Path(out).suffix.lstrip(".") or "csv").lower()
+    out, chosen = table_path(out, fmt)
     with _reading(db_path) as db:
         meeting_id = _meeting(db, session, meeting)
-        return write_table(db, name, chosen, Path(out), q.Filter(meeting_id, year))
+        return write_table(db, name, chosen, out, q.Filter(meeting_id, year))
 
 
 def export_workbook(
@@ -154,10 +233,12 @@ def export_workbook(
     """Write several tables into one Excel workbook at ``out``, a sheet each.
 
     Raises:
-        KnownError: an unknown table; the file cannot be written.
+        KnownError: an unknown table; a name ending otherwise than .xlsx; the file
+            cannot be written.
     """
     from alliance_desktop.exports import queries as q
     from alliance_desktop.exports.tables import write_tables
 
+    out, _ = table_path(out, "xlsx")
     with _reading(db_path) as db:
-        return write_tables(db, names, Path(out), q.Filter(meeting, year))
+        return write_tables(db, names, out, q.Filter(meeting, year))

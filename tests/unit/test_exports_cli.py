@@ -121,7 +121,6 @@ def test_table_format_from_extension_and_filters(
         (["export", "summary", "--session", "hier"], "hier"),
         (["export", "report", "--year", "1999"], "1999"),
         (["export", "table", "people"], "people"),
-        (["export", "table", "points", "--format", "ods"], "ods"),
     ],
 )
 def test_unknown_session_year_table_exit_1(
@@ -131,7 +130,7 @@ def test_unknown_session_year_table_exit_1(
     args: list[str],
     words: str,
 ) -> None:
-    out = tmp_path / "x.out"
+    out = tmp_path / ("x.csv" if "table" in args else "x.docx")
     code, _, stderr = run([*args, "-o", str(out), "--db", str(sample.path)], capsys)
     assert code == 1
     lines = [line for line in stderr.splitlines() if line.strip()]
@@ -203,3 +202,74 @@ def test_missing_output_is_a_usage_error(
     with pytest.raises(SystemExit) as exc:
         cli.main(["export", "minutes", "--session", "5", "--db", str(sample.path)])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["export", "table", "points", "--format", "ods", "-o", "x.csv"], "« ods »"),
+        (["export", "minutes", "--session", "5", "-o", "x.pdf"], ".docx"),
+        (["export", "summary", "--session", "5", "-o", "x.odt"], ".docx"),
+        (["export", "report", "--year", "2024", "-o", "rapport.pdf"], ".docx"),
+        (["export", "table", "points", "-o", "x.ods"], ".csv ou en .xlsx"),
+        (["export", "table", "points", "--format", "xlsx", "-o", "x.csv"], ".xlsx"),
+    ],
+)
+def test_unknown_table_format_or_wrong_extension_is_a_usage_error(
+    sample: Sample,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    words: str,
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    with pytest.raises(SystemExit) as exc:
+        cli.main([*args, "--db", str(sample.path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    message = err.splitlines()[-1]
+    assert message.startswith("Erreur d'utilisation : ")
+    assert words in message
+    assert "invalid choice" not in err and "usage:" not in err
+    assert list(folder.iterdir()) == []  # nothing written, not even a .pdf
+
+
+def test_a_name_without_extension_gets_the_formats(
+    sample: Sample, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(sample.path)
+    code, stdout, stderr = run(
+        ["export", "minutes", "--session", "5", "-o", str(tmp_path / "cr"), "--db", db], capsys
+    )
+    assert code == 0, stderr
+    assert str(tmp_path / "cr.docx") in stdout
+    assert docx.Document(str(tmp_path / "cr.docx")).paragraphs
+    # « 29.05.2024 » is part of the name, not an extension.
+    code, _, stderr = run(
+        ["export", "summary", "--session", "5", "-o", str(tmp_path / "S 29.05.2024"), "--db", db],
+        capsys,
+    )
+    assert code == 0, stderr
+    assert (tmp_path / "S 29.05.2024.docx").exists()
+    code, _, stderr = run(
+        ["export", "table", "points", "--format", "xlsx", "-o", str(tmp_path / "t"), "--db", db],
+        capsys,
+    )
+    assert code == 0, stderr
+    assert len(pd.read_excel(tmp_path / "t.xlsx")) == 5
+
+
+def test_api_refuses_a_document_under_another_extension(sample: Sample, tmp_path: Path) -> None:
+    from alliance_desktop.core.errors import KnownError
+    from alliance_desktop.exports import api
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(KnownError, match=r"« x\.pdf » : le compte-rendu s'écrit en document Word"):
+        api.export_document("minutes", sample.path, folder / "x.pdf", session="5")
+    with pytest.raises(KnownError, match=r"\.xlsx"):
+        api.export_workbook(["points"], sample.path, folder / "t.csv")
+    assert list(folder.iterdir()) == []
