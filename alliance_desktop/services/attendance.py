@@ -234,6 +234,9 @@ class Newcomer:
     organisation_id: uuid.UUID | None = None  # an organisation already known
     organisation_name: str | None = None  # else a new one, by name
     organisation_kind: e.OrganisationKind = e.OrganisationKind.OTHER
+    # Consent is opt-in (GDPR): without it the person is counted, not named nor shown.
+    consent_named: bool = False  # named in the minutes and the attendance export
+    consent_photo: bool = False  # may appear in the photos
 
 
 def add_newcomer(db: Database, meeting_id: uuid.UUID, newcomer: Newcomer, now: dt.time) -> Changes:
@@ -258,7 +261,13 @@ def add_newcomer(db: Database, meeting_id: uuid.UUID, newcomer: Newcomer, now: d
                 s.add(org)
                 s.flush()
                 org_id = org.id
-        person = Person(first_name=first, last_name=last, organisation_id=org_id)
+        person = Person(
+            first_name=first,
+            last_name=last,
+            organisation_id=org_id,
+            consent_named=newcomer.consent_named,
+            consent_photo=newcomer.consent_photo,
+        )
         s.add(person)
         s.flush()
         line = _set(

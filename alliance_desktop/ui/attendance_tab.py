@@ -9,6 +9,8 @@ from typing import Any, Final
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -189,6 +191,20 @@ class NewcomerForm(QFrame):
         for role in e.Role:
             self.role.addItem(label(role), role)
         self.role.setCurrentIndex(self.role.findData(e.Role.NEWCOMER))
+        # Asked here, while the person is in the room: unticked, they are counted in the
+        # minutes but never named (GDPR consent is opt-in). Space ticks, Enter adds.
+        self.consent_named = QCheckBox(
+            t(
+                "Accepte d'être nommé·e dans les &comptes-rendus",
+                "A&grees to be named in the minutes",
+            ),
+            self,
+        )
+        self.consent_named.setObjectName("newcomerConsentNamed")
+        self.consent_photo = QCheckBox(
+            t("Accepte d'apparaître sur les p&hotos", "Agrees to appear in p&hotos"), self
+        )
+        self.consent_photo.setObjectName("newcomerConsentPhoto")
         self.add_button = QPushButton(t("Ajouter", "Add"), self)
         self.add_button.setDefault(True)
         self.cancel_button = QPushButton(t("Annuler", "Cancel"), self)
@@ -200,6 +216,8 @@ class NewcomerForm(QFrame):
             t("&Type d'organisation (si nouvelle)", "Organisation &kind (if new)"), self.kind
         )
         form.addRow(t("Rô&le", "Ro&le"), self.role)
+        form.addRow(t("Accord", "Consent"), self.consent_named)
+        form.addRow("", self.consent_photo)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -238,6 +256,8 @@ class NewcomerForm(QFrame):
         self.organisation.setCurrentIndex(0)
         self.organisation.setEditText("")
         self.role.setCurrentIndex(self.role.findData(e.Role.NEWCOMER))
+        self.consent_named.setChecked(False)
+        self.consent_photo.setChecked(False)
         self.show()
         target = self.last_name if first and not last else self.first_name
         if first and last:
@@ -255,15 +275,29 @@ class NewcomerForm(QFrame):
             organisation_id=known.id if known is not None else None,
             organisation_name=None if known is not None else typed or None,
             organisation_kind=e.OrganisationKind(self.kind.currentData()),
+            consent_named=self.consent_named.isChecked(),
+            consent_photo=self.consent_photo.isChecked(),
         )
 
     def _submit(self) -> None:
         self.submitted.emit(self.newcomer())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Escape closes the form."""
+        """Escape closes the form; Enter adds from any field (a tick box, a list)."""
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = QApplication.focusWidget()
+            if isinstance(focus, QLineEdit) or (
+                isinstance(focus, QComboBox) and focus.isEditable()
+            ):
+                return  # a text field has already said returnPressed: added once
+            if focus is self.cancel_button:
+                self.cancelled.emit()
+            else:
+                self._submit()
             event.accept()
             return
         super().keyPressEvent(event)

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from alliance_desktop.core import enums as e
@@ -213,3 +214,41 @@ def test_models_pass_qt_checks(qtmodeltester: ModelTester, sheet: AttendanceTab)
     qtmodeltester.check(sheet.model)  # type: ignore[no-untyped-call]
     sheet.proxy.set_query("alex")
     qtmodeltester.check(sheet.proxy)  # type: ignore[no-untyped-call]
+
+
+def _consent(db: Database, last_name: str) -> tuple[bool, bool]:
+    with db.read() as s:
+        person = s.scalar(select(Person).where(Person.last_name == last_name))
+        assert person is not None
+        return person.consent_named, person.consent_photo
+
+
+def test_newcomer_consent_is_asked_in_the_form(
+    sheet: AttendanceTab, db: Database, qtbot: QtBot
+) -> None:
+    type_text("Zoé Consentante")
+    press(Qt.Key.Key_Return)
+    form = sheet.form
+    assert form.isVisible()
+    # Opt-in: nothing ticked until the person agrees.
+    assert not form.consent_named.isChecked() and not form.consent_photo.isChecked()
+    press(Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # « &comptes-rendus »
+    assert form.consent_named.hasFocus()
+    qtbot.waitUntil(form.consent_named.isChecked)  # a mnemonic clicks after a short flash
+    # Enter on a tick box adds the newcomer, once.
+    press(Qt.Key.Key_Return)
+    assert not form.isVisible()
+    assert _consent(db, "Consentante") == (True, False)
+    assert _names(sheet).count("Zoé Consentante") == 1
+
+    # The next newcomer starts unticked again; Space ticks the photo box.
+    type_text("Yves Discret")
+    press(Qt.Key.Key_Return)
+    assert not form.consent_named.isChecked()
+    form.consent_photo.setFocus()
+    press(Qt.Key.Key_Space)
+    form.organisation_line.setFocus()
+    press(Qt.Key.Key_Return)
+    assert _consent(db, "Discret") == (False, True)
+    with db.read() as s:
+        assert len(s.scalars(select(Person).where(Person.last_name == "Discret")).all()) == 1

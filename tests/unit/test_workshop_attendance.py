@@ -175,3 +175,19 @@ def test_counts_by_role_and_kind(db: Database, meeting_id: uuid.UUID) -> None:
 
 def test_fold() -> None:
     assert fold("Éloïse « Œuvre » ÇA") == "eloise « oeuvre » ca"
+
+
+def test_newcomer_consent_is_opt_in(db: Database, meeting_id: uuid.UUID) -> None:
+    add_newcomer(db, meeting_id, Newcomer("Ana", "Sans-Accord"), dt.time(17, 5))
+    add_newcomer(
+        db,
+        meeting_id,
+        Newcomer("Bea", "Nommée", consent_named=True, consent_photo=True),
+        dt.time(17, 6),
+    )
+    with db.read() as s:
+        consents = {
+            p.last_name: (p.consent_named, p.consent_photo) for p in s.scalars(select(Person))
+        }
+    assert consents["Sans-Accord"] == (False, False)
+    assert consents["Nommée"] == (True, True)
