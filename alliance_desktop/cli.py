@@ -7,16 +7,22 @@ mistake. A user's mistake never prints a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alliance_desktop import version
 from alliance_desktop.core.errors import KnownError
-from alliance_desktop.core.i18n import set_language, t
+from alliance_desktop.core.i18n import language, set_language, t
 from alliance_desktop.core.paths import default_database
 
 Handler = Callable[[argparse.Namespace], int]
+
+# The names ``exports.tables`` knows (a test keeps them in step); written out here so that
+# building the parser, which every start of the window does, imports no exporter.
+TABLES = ("attendance", "points", "notes", "indicators", "measurements")
+TABLE_FORMATS = ("csv", "xlsx")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +41,18 @@ class _VersionAction(argparse.Action):
         parser.exit(0)
 
 
+def _year(text: str) -> int:
+    """``--year``: a year of four digits, refused in words rather than as « invalid int »."""
+    if re.fullmatch(r"\d{4}", text.strip()):
+        return int(text)
+    raise argparse.ArgumentTypeError(
+        t(
+            f"« {text} » n'est pas une année : écrivez-la en quatre chiffres (2024).",
+            f"“{text}” is not a year: write it with four digits (2024).",
+        )
+    )
+
+
 def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if getattr(args, "db", None) else default_database()
 
@@ -42,7 +60,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
-        metavar="PATH",
+        metavar=t("FICHIER", "FILE"),
         help=t("fichier de base de données à utiliser", "database file to use"),
     )
 
@@ -252,20 +270,22 @@ def cmd_person(args: argparse.Namespace) -> int:
             person = privacy.resolve_person(db, args.who)
         except privacy.AmbiguousPerson as exc:
             print(str(exc), file=sys.stderr)
-            for p in exc.candidates:
-                print(f"  {privacy.candidate_line(p)}", file=sys.stderr)
+            for line in privacy.candidate_lines(exc.candidates):
+                print(f"  {line}", file=sys.stderr)
             return 1
         if args.action == "export":
             written = privacy.export_person(db, person.id, Path(args.output))
             print(t(f"Fichier écrit : {written}", f"File written: {written}"))
             return 0
         preview = privacy.erasure_preview(db, [person.id])
+        # The id would only add noise: the person was already designated without doubt.
+        who = privacy.candidate_line(person)
         print(
             t(
-                f"Effacement de {privacy.candidate_line(person)} : {preview.attendance} "
+                f"Effacement de {who} : {preview.attendance} "
                 f"présence(s) gardée(s) sans nom, {preview.signed_notes} note(s) signée(s) "
                 f"rendue(s) anonyme(s), {len(preview.texts)} texte(s) où le nom sera remplacé.",
-                f"Erasing {privacy.candidate_line(person)}: {preview.attendance} attendance "
+                f"Erasing {who}: {preview.attendance} attendance "
                 f"row(s) kept without a name, {preview.signed_notes} signed note(s) made "
                 f"anonymous, {len(preview.texts)} text(s) where the name will be replaced.",
             )
@@ -424,7 +444,9 @@ Registrar = Callable[[argparse.ArgumentParser], None]
 
 
 def _args_demo(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", metavar="PATH", help=t("fichier à créer", "file to create"))
+    p.add_argument(
+        "path", metavar=t("FICHIER", "FILE"), help=t("fichier à créer", "file to create")
+    )
     p.add_argument(
         "--force",
         action="store_true",
@@ -434,7 +456,9 @@ def _args_demo(p: argparse.ArgumentParser) -> None:
 
 def _args_import(p: argparse.ArgumentParser) -> None:
     # One sub-parser per kind of file, each with its own options.
-    kinds = p.add_subparsers(dest="kind", metavar="TYPE", required=True, parser_class=_Parser)
+    kinds = p.add_subparsers(
+        dest="kind", metavar=t("TYPE", "KIND"), required=True, parser_class=_Parser
+    )
     m = kinds.add_parser(
         "measurements",
         help=t("mesures des indicateurs", "indicator measurements"),
@@ -444,11 +468,14 @@ def _args_import(p: argparse.ArgumentParser) -> None:
         ),
     )
     m.add_argument(
-        "file", metavar="FICHIER", nargs="?", help=t("fichier à importer", "file to import")
+        "file",
+        metavar=t("FICHIER", "FILE"),
+        nargs="?",
+        help=t("fichier à importer", "file to import"),
     )
     m.add_argument(
         "--template",
-        metavar="FICHIER",
+        metavar=t("FICHIER", "FILE"),
         help=t(
             "écrire un modèle vide (.csv ou .xlsx) au lieu d'importer",
             "write an empty template (.csv or .xlsx) instead of importing",
@@ -462,7 +489,7 @@ def _args_import(p: argparse.ArgumentParser) -> None:
     # SUPPRESS keeps a --db given before the command from being reset to None.
     m.add_argument(
         "--db",
-        metavar="PATH",
+        metavar=t("FICHIER", "FILE"),
         default=argparse.SUPPRESS,
         help=t("fichier de base de données à utiliser", "database file to use"),
     )
@@ -491,11 +518,14 @@ def _args_import_members(kinds: argparse._SubParsersAction[_Parser]) -> None:
             description=t(fr, en),
         )
         sub.add_argument(
-            "file", metavar="FICHIER", nargs="?", help=t("fichier à importer", "file to import")
+            "file",
+            metavar=t("FICHIER", "FILE"),
+            nargs="?",
+            help=t("fichier à importer", "file to import"),
         )
         sub.add_argument(
             "--template",
-            metavar="FICHIER",
+            metavar=t("FICHIER", "FILE"),
             help=t(
                 "écrire un modèle vide (.csv ou .xlsx) au lieu d'importer",
                 "write an empty template (.csv or .xlsx) instead of importing",
@@ -517,7 +547,7 @@ def _args_import_members(kinds: argparse._SubParsersAction[_Parser]) -> None:
             )
         sub.add_argument(
             "--db",
-            metavar="PATH",
+            metavar=t("FICHIER", "FILE"),
             default=argparse.SUPPRESS,
             help=t("fichier de base de données à utiliser", "database file to use"),
         )
@@ -530,6 +560,7 @@ def _args_person(p: argparse.ArgumentParser) -> None:
         "la personne : son nom, son adresse électronique ou son identifiant",
         "the person: their name, e-mail address or id",
     )
+    who_metavar = t("NOM|COURRIEL", "NAME|EMAIL")
     exp = actions.add_parser(
         "export",
         help=t("tout ce que la base contient sur elle (.json, .csv)", "all held about them"),
@@ -538,9 +569,13 @@ def _args_person(p: argparse.ArgumentParser) -> None:
             "Export everything the database holds about a person (right of access).",
         ),
     )
-    exp.add_argument("who", metavar="NOM|COURRIEL", help=who_help)
+    exp.add_argument("who", metavar=who_metavar, help=who_help)
     exp.add_argument(
-        "-o", "--output", metavar="FICHIER", required=True, help=t("fichier .json ou .csv", "file")
+        "-o",
+        "--output",
+        metavar=t("FICHIER", "FILE"),
+        required=True,
+        help=t("fichier .json ou .csv", ".json or .csv file"),
     )
     erase = actions.add_parser(
         "erase",
@@ -550,14 +585,14 @@ def _args_person(p: argparse.ArgumentParser) -> None:
             "Erase a person's personal data (right to erasure).",
         ),
     )
-    erase.add_argument("who", metavar="NOM|COURRIEL", help=who_help)
+    erase.add_argument("who", metavar=who_metavar, help=who_help)
     erase.add_argument(
         "--yes", action="store_true", help=t("ne pas demander de confirmation", "do not ask")
     )
     for sub in (exp, erase):
         sub.add_argument(
             "--db",
-            metavar="PATH",
+            metavar=t("FICHIER", "FILE"),
             default=argparse.SUPPRESS,
             help=t("fichier de base de données à utiliser", "database file to use"),
         )
@@ -571,7 +606,7 @@ def _args_export(p: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "-o",
             "--output",
-            metavar="FICHIER",
+            metavar=t("FICHIER", "FILE"),
             required=True,
             help=t("fichier à écrire", "file to write"),
         )
@@ -579,20 +614,21 @@ def _args_export(p: argparse.ArgumentParser) -> None:
         # SUPPRESS keeps a --db given before the command from being reset to None.
         sub.add_argument(
             "--db",
-            metavar="PATH",
+            metavar=t("FICHIER", "FILE"),
             default=argparse.SUPPRESS,
             help=t("fichier de base de données à utiliser", "database file to use"),
         )
         if template:
             sub.add_argument(
                 "--template",
-                metavar="MODELE",
+                metavar=t("MODÈLE", "TEMPLATE"),
                 help=t(
                     "modèle Word (.docx/.dotx) dont reprendre les styles",
                     "Word template (.docx/.dotx) to take the styles from",
                 ),
             )
 
+    session_metavar = t("DATE|NUMÉRO", "DATE|NUMBER")
     session_help = t(
         "la séance : sa date (29/05/2024 ou 2024-05-29) ou son numéro",
         "the session: its date (2024-05-29 or 29/05/2024) or its number",
@@ -602,7 +638,7 @@ def _args_export(p: argparse.ArgumentParser) -> None:
         ("summary", "synthèse d'une page (.docx)", "one-page summary (.docx)"),
     ):
         sub = what.add_parser(name, help=t(help_fr, help_en), description=t(help_fr, help_en))
-        sub.add_argument("--session", metavar="DATE|NUMERO", required=True, help=session_help)
+        sub.add_argument("--session", metavar=session_metavar, required=True, help=session_help)
         if name == "minutes":
             sub.add_argument(
                 "--public",
@@ -620,7 +656,9 @@ def _args_export(p: argparse.ArgumentParser) -> None:
         help=t("rapport d'étape de l'année (.docx)", "yearly progress report (.docx)"),
         description=t("Rapport d'étape de l'année (.docx).", "Yearly progress report (.docx)."),
     )
-    sub.add_argument("--year", metavar="AAAA", type=int, required=True, help=t("année", "year"))
+    sub.add_argument(
+        "--year", metavar=t("AAAA", "YYYY"), type=_year, required=True, help=t("année", "year")
+    )
     common(sub)
     sub = what.add_parser(
         "table",
@@ -634,22 +672,24 @@ def _args_export(p: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "table",
         metavar="TABLE",
-        help="attendance | points | notes | indicators | measurements",
+        choices=TABLES,
+        help=" | ".join(TABLES),
     )
     sub.add_argument(
         "--format",
-        metavar="csv|xlsx",
+        metavar="|".join(TABLE_FORMATS),
+        choices=TABLE_FORMATS,
         help=t("format (par défaut : l'extension du fichier)", "format (default: file extension)"),
     )
-    sub.add_argument("--session", metavar="DATE|NUMERO", help=session_help)
-    sub.add_argument("--year", metavar="AAAA", type=int, help=t("année", "year"))
+    sub.add_argument("--session", metavar=session_metavar, help=session_help)
+    sub.add_argument("--year", metavar=t("AAAA", "YYYY"), type=_year, help=t("année", "year"))
     common(sub, template=False)
 
 
 def _args_sync(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--shared",
-        metavar="DIR",
+        metavar=t("DOSSIER", "FOLDER"),
         required=True,
         help=t(
             "dossier partagé (OneDrive, Nextcloud, Dropbox, clé USB…)",
@@ -658,7 +698,7 @@ def _args_sync(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--author",
-        metavar="NOM",
+        metavar=t("NOM", "NAME"),
         help=t("nom affiché aux autres animateurs", "name shown to the other facilitators"),
     )
     _add_db(p)
@@ -667,7 +707,7 @@ def _args_sync(p: argparse.ArgumentParser) -> None:
 def _args_merge(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "file",
-        metavar="FILE",
+        metavar=t("FICHIER", "FILE"),
         help=t("base ou paquet à fusionner", "database or bundle to merge"),
     )
     _add_db(p)
@@ -675,7 +715,9 @@ def _args_merge(p: argparse.ArgumentParser) -> None:
 
 def _args_restore(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "backup", metavar="BACKUP", help=t("sauvegarde à restaurer", "backup to restore")
+        "backup",
+        metavar=t("SAUVEGARDE", "BACKUP"),
+        help=t("sauvegarde à restaurer", "backup to restore"),
     )
     _add_db(p)
 
@@ -768,7 +810,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--lang", choices=("fr", "en"), default=None, help=t("langue", "language"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar=t("COMMANDE", "COMMAND"), parser_class=_Parser
+    )
     for name, handler, add_args, help_fr, help_en in COMMANDS:
         p = sub.add_parser(name, help=t(help_fr, help_en), description=t(help_fr, help_en))
         add_args(p)
@@ -787,13 +831,13 @@ _ARGPARSE_FR = {
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",
     "unrecognized arguments: %s": "arguments non reconnus : %s",
     "invalid choice: %(value)r (choose from %(choices)s)": (
-        "choix invalide : %(value)r (choisir parmi %(choices)s)"
+        "choix invalide : « %(value)s » (choisir parmi %(choices)s)"
     ),
     "expected one argument": "une valeur est attendue",
     "expected at least one argument": "au moins une valeur est attendue",
     "expected at most one argument": "au plus une valeur est attendue",
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
-    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "invalid %(type)s value: %(value)r": "valeur invalide : « %(value)s »",
     "ambiguous option: %(option)s could match %(matches)s": (
         "option ambiguë : %(option)s peut désigner %(matches)s"
     ),
@@ -825,7 +869,9 @@ def _early_language(argv: Sequence[str]) -> None:
         env = os.environ.get("ALLIANCE_DESKTOP_LANG", "")
         lang = "en" if env.startswith("en") else "fr"
     set_language(lang)
-    _argparse_language(lang)
+    # A language the parser will refuse (``--lang de``) falls back to French, and the
+    # refusal itself must then be French too.
+    _argparse_language(language())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ from docx.parts.image import ImagePart
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 from alliance_desktop.exports import template as tpl
 from alliance_desktop.exports.files import write_atomically
@@ -74,8 +74,8 @@ def _load(path: Path | None) -> Any:
     except OSError as exc:
         raise KnownError(
             t(
-                f"Impossible de lire le modèle « {path} » ({exc.strerror}).",
-                f"Cannot read the template “{path}” ({exc.strerror}).",
+                f"Impossible de lire le modèle « {path} » : {os_reason(exc)}.",
+                f"Cannot read the template “{path}”: {os_reason(exc)}.",
             )
         ) from exc
     try:

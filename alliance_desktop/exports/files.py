@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 
 
@@ -51,8 +51,8 @@ def write_atomically(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise KnownError(
             t(
-                f"Impossible d'écrire « {path} » ({exc.strerror or exc}).",
-                f"Cannot write “{path}” ({exc.strerror or exc}).",
+                f"Impossible d'écrire « {path} » : {os_reason(exc)}.",
+                f"Cannot write “{path}”: {os_reason(exc)}.",
             )
         ) from exc
     finally:

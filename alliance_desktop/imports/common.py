@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 
 # A title, a date of extraction or a blank line often sit above the headers.
@@ -232,6 +232,9 @@ def _rows(
         if any(values.values()) or overflow:
             out.append(Row(i, values, overflow))
     return tuple(out)
+
+
+_EXCEL_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls")
 
 
 def _sniff(raw: bytes, path: Path) -> str:
@@ -456,18 +459,31 @@ def read_table(path: Path, columns: Sequence[Column], required: Sequence[Sequenc
     except OSError as exc:
         raise ImportFileError(
             t(
-                f"« {path} » ne peut pas être lu ({exc.strerror}).",
-                f"“{path}” cannot be read ({exc.strerror}).",
+                f"« {path} » ne peut pas être lu : {os_reason(exc)}.",
+                f"“{path}” cannot be read: {os_reason(exc)}.",
             )
         ) from exc
     if not raw.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFileError(t(f"« {path.name} » est vide.", f"“{path.name}” is empty."))
     fmt = _sniff(raw, path)
-    table = (
-        _read_xlsx(path, raw, columns, required)
-        if fmt == "xlsx"
-        else _read_csv(path, raw, columns, required)
-    )
+    if fmt == "xlsx":
+        table = _read_xlsx(path, raw, columns, required)
+    elif path.suffix.lower() in _EXCEL_SUFFIXES:
+        # Named as a workbook but not one: a CSV renamed .xlsx still imports, but when its
+        # text makes no table the user must hear what is wrong, not « no header line ».
+        try:
+            table = _read_csv(path, raw, columns, required)
+        except ImportFileError as exc:
+            raise ImportFileError(
+                t(
+                    f"« {path.name} » n'est pas un classeur Excel lisible : ouvrez-le dans "
+                    "Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV.",
+                    f"“{path.name}” is not a readable Excel workbook: open it in Excel or "
+                    "LibreOffice and save it as .xlsx or CSV.",
+                )
+            ) from exc
+    else:
+        table = _read_csv(path, raw, columns, required)
     if not table.rows:
         raise ImportFileError(
             t(
@@ -511,8 +527,8 @@ def write_template_file(
     except OSError as exc:
         raise ImportFileError(
             t(
-                f"« {path} » ne peut pas être écrit ({exc.strerror}).",
-                f"“{path}” cannot be written ({exc.strerror}).",
+                f"« {path} » ne peut pas être écrit : {os_reason(exc)}.",
+                f"“{path}” cannot be written: {os_reason(exc)}.",
             )
         ) from exc
 

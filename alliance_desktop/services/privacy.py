@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance_desktop.core import enums as e
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 from alliance_desktop.core.labels import label
 from alliance_desktop.core.paths import data_dir
@@ -37,6 +38,7 @@ from alliance_desktop.services.members import (
     PersonData,
     find_people,
     get_person,
+    normalise_email,
     person_data,
 )
 from alliance_desktop.storage.backup import backup_file
@@ -111,14 +113,24 @@ def resolve_person(db: Database, who: str) -> PersonData:
     return found[0]
 
 
-def candidate_line(p: PersonData) -> str:
-    """One line describing a candidate, enough to tell two namesakes apart."""
+def candidate_line(p: PersonData, *, with_id: bool = False) -> str:
+    """« Pierre Untel · Valtom · p.untel@valtom.fr », and the id when asked for."""
     parts = [p.full_name]
     if p.organisation:
         parts.append(p.organisation)
     if p.email:
         parts.append(p.email)
-    return f"{p.id.hex}  " + " · ".join(parts)
+    line = " · ".join(parts)
+    return t(f"{line} (identifiant {p.id})", f"{line} (id {p.id})") if with_id else line
+
+
+def candidate_lines(candidates: Sequence[PersonData]) -> list[str]:
+    """A line per namesake; the id only for those whose e-mail cannot designate them."""
+    emails = Counter(normalise_email(p.email) for p in candidates if p.email)
+    return [
+        candidate_line(p, with_id=not p.email or emails[normalise_email(p.email)] > 1)
+        for p in candidates
+    ]
 
 
 # --- right of access --------------------------------------------------------------------
@@ -332,8 +344,8 @@ def export_person(db: Database, person_id: uuid.UUID, path: Path) -> Path:
     except OSError as exc:
         raise KnownError(
             t(
-                f"« {path} » ne peut pas être écrit ({exc.strerror}).",
-                f"“{path}” cannot be written ({exc.strerror}).",
+                f"« {path} » ne peut pas être écrit : {os_reason(exc)}.",
+                f"“{path}” cannot be written: {os_reason(exc)}.",
             )
         ) from exc
     with db.session() as s:

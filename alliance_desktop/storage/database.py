@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from alliance_desktop.core.errors import DatabaseError, NewerSchemaError
+from alliance_desktop.core.errors import DatabaseError, NewerSchemaError, os_reason
 from alliance_desktop.core.i18n import t
 from alliance_desktop.storage.errors import translate_error
 
@@ -96,8 +96,8 @@ def inspect_file(path: Path) -> FileState:
     except OSError as exc:
         raise DatabaseError(
             t(
-                f"Impossible de lire « {path} » : {exc.strerror}.",
-                f"Cannot read “{path}”: {exc.strerror}.",
+                f"Impossible de lire « {path} » : {os_reason(exc)}.",
+                f"Cannot read “{path}”: {os_reason(exc)}.",
             )
         ) from exc
     if not header:

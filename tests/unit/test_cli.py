@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from alliance_desktop import cli
+from alliance_desktop.core.i18n import set_language
 from alliance_desktop.storage.database import open_database
 
 
@@ -125,3 +126,54 @@ def test_usage_errors_and_help_in_french(tmp_path: Path) -> None:
     assert "afficher cette aide et quitter" in helped.stdout
     english = run(["--lang", "en", "export"], tmp_path)
     assert "the following arguments are required" in english.stderr
+
+
+def test_refused_language_and_year_are_explained_in_french(tmp_path: Path) -> None:
+    proc = run(["--lang", "de"], tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("utilisation : ")
+    assert "choix invalide : « de »" in proc.stderr
+    assert "usage:" not in proc.stderr and "invalid choice" not in proc.stderr
+    proc = run(["export", "report", "--year", "abc", "-o", str(tmp_path / "r.docx")], tmp_path)
+    assert proc.returncode == 2
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == (
+        "Erreur d'utilisation : argument --year : « abc » n'est pas une année : "
+        "écrivez-la en quatre chiffres (2024)."
+    )
+    english = run(["--lang", "en", "export", "report", "--year", "abc", "-o", "r.docx"], tmp_path)
+    assert "“abc” is not a year" in english.stderr and "année" not in english.stderr
+
+
+def test_unknown_table_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run(["export", "table", "foo", "-o", str(tmp_path / "t.csv")], tmp_path)
+    assert proc.returncode == 2
+    assert "choix invalide : « foo » (choisir parmi 'attendance', 'points'" in proc.stderr
+
+
+def _helps(lang: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """Every help page of the command line, in ``lang``."""
+    pages = [[], *([name] for name, *_ in cli.COMMANDS)]
+    pages += [["import", kind] for kind in ("measurements", "people", "survey")]
+    pages += [["person", action] for action in ("export", "erase")]
+    pages += [["export", what] for what in ("minutes", "summary", "report", "table")]
+    text = ""
+    for page in pages:
+        with pytest.raises(SystemExit):
+            cli.main(["--lang", lang, *page, "--help"])
+        text += capsys.readouterr().out
+    return text
+
+
+def test_help_speaks_one_language(capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        french = _helps("fr", capsys)
+        english = _helps("en", capsys)
+    finally:
+        set_language("fr")
+    assert "--db FICHIER" in french and "-o FICHIER" in french and "--year AAAA" in french
+    for word in ("PATH", "FILE", "DIR", "BACKUP", "usage:", "YYYY"):
+        assert word not in french, word
+    assert "--db FILE" in english and "-o FILE" in english and "--year YYYY" in english
+    for word in ("FICHIER", "COMMANDE", "MODÈLE", "AAAA", "NUMÉRO", "COURRIEL", "DOSSIER"):
+        assert word not in english, word

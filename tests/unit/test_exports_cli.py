@@ -120,7 +120,6 @@ def test_table_format_from_extension_and_filters(
         (["export", "summary", "--session", "2024-13-45"], "2024-13-45"),
         (["export", "summary", "--session", "hier"], "hier"),
         (["export", "report", "--year", "1999"], "1999"),
-        (["export", "table", "people"], "people"),
     ],
 )
 def test_unknown_session_year_table_exit_1(
@@ -130,7 +129,7 @@ def test_unknown_session_year_table_exit_1(
     args: list[str],
     words: str,
 ) -> None:
-    out = tmp_path / ("x.csv" if "table" in args else "x.docx")
+    out = tmp_path / "x.docx"
     code, _, stderr = run([*args, "-o", str(out), "--db", str(sample.path)], capsys)
     assert code == 1
     lines = [line for line in stderr.splitlines() if line.strip()]
@@ -207,6 +206,7 @@ def test_missing_output_is_a_usage_error(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
+        (["export", "table", "people", "-o", "x.csv"], "« people »"),
         (["export", "table", "points", "--format", "ods", "-o", "x.csv"], "« ods »"),
         (["export", "minutes", "--session", "5", "-o", "x.pdf"], ".docx"),
         (["export", "summary", "--session", "5", "-o", "x.odt"], ".docx"),
@@ -273,3 +273,10 @@ def test_api_refuses_a_document_under_another_extension(sample: Sample, tmp_path
     with pytest.raises(KnownError, match=r"\.xlsx"):
         api.export_workbook(["points"], sample.path, folder / "t.csv")
     assert list(folder.iterdir()) == []
+
+
+def test_the_command_line_knows_the_exporters_tables() -> None:
+    from alliance_desktop.exports import tables
+
+    assert cli.TABLES == tables.TABLES
+    assert cli.TABLE_FORMATS == tables.FORMATS

@@ -613,6 +613,33 @@ def test_damaged_xlsx(db: Database, tmp_path: Path) -> None:
         plan_import(db, path)
 
 
+def test_folder_and_text_named_xlsx_are_explained_in_french(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "mesures"
+    folder.mkdir()
+    with pytest.raises(ImportFileError) as exc:
+        plan_import(db, folder)
+    assert str(exc.value) == f"« {folder} » ne peut pas être lu : c'est un dossier, pas un fichier."
+    fake = tmp_path / "faux.xlsx"
+    fake.write_text("Ceci n'est pas un classeur.\n", encoding="utf-8")
+    with pytest.raises(
+        ImportFileError, match=r"« faux\.xlsx » n'est pas un classeur Excel lisible"
+    ):
+        plan_import(db, fake)
+    set_language("en")
+    try:
+        with pytest.raises(ImportFileError, match="it is a folder, not a file"):
+            plan_import(db, folder)
+    finally:
+        set_language("fr")
+
+
+def test_csv_named_xlsx_with_headers_still_imports(db: Database, tmp_path: Path) -> None:
+    # The content decides: only when it makes no table is the name blamed.
+    path = tmp_path / "mesures.xlsx"
+    path.write_text(f"Indicateur;Année;Valeur\n{LAND};2020;1\n", encoding="utf-8")
+    assert plan_import(db, path).table.format == "csv"
+
+
 def test_xlsx_named_csv_is_read_as_a_workbook(db: Database, tmp_path: Path) -> None:
     xlsx = workbook(
         tmp_path / "x.xlsx", {"Mesures": [["Indicateur", "Année", "Valeur"], [LAND, 2020, 1]]}

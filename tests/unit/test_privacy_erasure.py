@@ -315,7 +315,11 @@ def test_cli_person_export_and_erase(
     assert json.loads(out.read_text("utf-8"))["person"]["id"] == person.hex
     # Without --yes and nobody to answer: nothing is erased.
     assert main(["person", "erase", f"{FIRST} {LAST}", "--db", path]) == 1
-    assert "Rien n'a été effacé" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "Rien n'a été effacé" in said
+    # Named as users know the person; the id, which nobody reads, only when it is needed.
+    assert f"\nEffacement de {FIRST} {LAST} · Valtom · {EMAIL} : " in said
+    assert person.hex not in said and str(person) not in said
     assert main(["person", "erase", "vasquez-poirier", "--db", path, "--yes"]) == 0
     assert "effacées" in capsys.readouterr().out
     assert leaks(tmp_path) == []
@@ -334,7 +338,10 @@ def test_cli_ambiguous_name_lists_candidates_and_does_nothing(
     assert main(["person", "erase", "dupont", "--db", path, "--yes"]) == 1
     err = capsys.readouterr().err
     assert "2 personnes correspondent" in err and "rien n'a été fait" in err
-    assert a.people[0].id.hex in err and b.people[0].id.hex in err and "CISCA" in err
+    # Jean is designated by his e-mail address; Jeanne, who has none, by her id.
+    assert "  Jean Dupont · j1@exemple.org\n" in err
+    assert f"  Jeanne Dupont · CISCA (identifiant {b.people[0].id})\n" in err
+    assert a.people[0].id.hex not in err and str(a.people[0].id) not in err
     db2 = open_database(Path(path))
     try:
         with db2.read() as s:
@@ -343,5 +350,6 @@ def test_cli_ambiguous_name_lists_candidates_and_does_nothing(
             assert s.scalar(select(func.count()).select_from(Organisation)) == 1
     finally:
         db2.close()
-    # The id given instead settles it.
+    # The id given instead settles it, as printed or without its hyphens.
+    assert main(["person", "erase", str(b.people[0].id), "--db", path, "--yes"]) == 0
     assert main(["person", "erase", a.people[0].id.hex, "--db", path, "--yes"]) == 0
