@@ -120,6 +120,47 @@ _LABELS: dict[tuple[type[StrEnum], str], tuple[str, str]] = {
 }
 
 
+# Plural forms of the labels counted on screen (« 4 membres »), French then English.
+_PLURALS: dict[tuple[type[StrEnum], str], tuple[str, str]] = {
+    (type(member), member.value): words
+    for member, words in (
+        (e.Role.MEMBER, ("membres", "members")),
+        (e.Role.EXPERT, ("intervenant·es", "speakers")),
+        (e.Role.FACILITATOR, ("animateur·rices", "facilitators")),
+        (e.Role.GRAPHIC_FACILITATOR, ("facilitateur·rices graphiques", "graphic facilitators")),
+        (e.Role.ELECTED, ("élu·es", "elected officials")),
+        (e.Role.STAFF, ("agent·es", "municipal staff")),
+        (e.Role.RESIDENT, ("habitant·es", "residents")),
+        (e.Role.NEWCOMER, ("nouveaux participants", "new participants")),
+        (e.AttendanceStatus.INVITED, ("invité·es", "invited")),
+        (e.AttendanceStatus.PRESENT, ("présent·es", "present")),
+        (e.AttendanceStatus.EXCUSED, ("excusé·es", "excused")),
+        (e.AttendanceStatus.ABSENT, ("absent·es", "absent")),
+    )
+}
+
+
+def plural(n: int, fr: tuple[str, str], en: tuple[str, str], lang: str | None = None) -> str:
+    """« 1 membre », « 4 membres »: ``n`` and the (singular, plural) words of the language.
+
+    French keeps the singular for 0 and 1 (« 0 excusé »), English for 1 only. The number
+    is tied to its word by a non-breaking space, so a wrapped line never splits them.
+    """
+    if (lang or language()) == "en":
+        word = en[0] if n == 1 else en[1]
+    else:
+        word = fr[0] if n in (0, 1) else fr[1]
+    return f"{n}\u00a0{word}"
+
+
+def counted(value: StrEnum, n: int, lang: str | None = None) -> str:
+    """``n`` and the label of ``value``, in the plural when needed (« 24 habitant·es »)."""
+    key = (type(value), value.value)
+    fr, en = _LABELS[key]
+    fr_many, en_many = _PLURALS.get(key, (fr, en))
+    return plural(n, (fr, fr_many), (en, en_many), lang)
+
+
 def label(value: StrEnum, lang: str | None = None) -> str:
     """The label of an enumeration value in ``lang`` (default: the current language)."""
     fr, en = _LABELS[(type(value), value.value)]

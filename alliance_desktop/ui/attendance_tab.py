@@ -28,7 +28,7 @@ from alliance_desktop.core import enums as e
 from alliance_desktop.core.dates import clock
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
-from alliance_desktop.core.labels import label
+from alliance_desktop.core.labels import counted, label
 from alliance_desktop.services.attendance import (
     AttendanceFields,
     AttendeeData,
@@ -423,11 +423,13 @@ class AttendanceTab(QWidget):
 
     def _update_counts(self) -> None:
         c = count(self.model.records())
-        parts = [t(f"Présents {c.present}", f"Present {c.present}")]
-        parts += [f"{label(role)} {c.by_role[role]}" for role in e.Role if c.by_role[role]]
-        parts.append(t(f"Excusés {c.excused}", f"Excused {c.excused}"))
+        present = counted(e.AttendanceStatus.PRESENT, c.present)
+        roles = [counted(role, c.by_role[role]) for role in e.Role if c.by_role[role]]
+        if roles:
+            present += f" ({' · '.join(roles)})"
+        parts = [present, counted(e.AttendanceStatus.EXCUSED, c.excused)]
         if c.absent:
-            parts.append(t(f"Absents {c.absent}", f"Absent {c.absent}"))
+            parts.append(counted(e.AttendanceStatus.ABSENT, c.absent))
         kinds = [
             f"{label(kind) if kind is not None else t('sans organisation', 'no organisation')} {n}"
             for kind, n in sorted(c.by_kind.items(), key=lambda kv: -kv[1])

@@ -66,7 +66,9 @@ def test_sheet_starts_from_the_members_representatives(sheet: AttendanceTab) -> 
         e.AttendanceStatus.PRESENT,
         e.AttendanceStatus.INVITED,
     ]
-    assert sheet.counts_label.text().startswith("Présents 1 · membre 1 · Excusés 0")
+    assert sheet.counts_label.text().startswith(
+        "1\u00a0présent·e (1\u00a0membre) · 0\u00a0excusé·e"
+    )
     assert "Par type d'organisation : autre 1" in sheet.counts_label.text()
 
 
@@ -83,7 +85,7 @@ def test_type_ahead_and_enter_checks_in(
         e.Role.MEMBER,
         dt.time(17, 42),
     )
-    assert sheet.counts_label.text().startswith("Présents 2 · membre 2")
+    assert sheet.counts_label.text().startswith("2\u00a0présent·es (2\u00a0membres)")
     assert "2 présents" in workshop_window.count_label.text()
 
 
@@ -110,7 +112,7 @@ def test_space_toggles_and_undo_restores(sheet: AttendanceTab, db: Database) -> 
     press(Qt.Key.Key_Down)
     press(Qt.Key.Key_E)  # Alex excused
     assert _stored(db)["Alex Imaginaire"][0] == e.AttendanceStatus.EXCUSED
-    assert "Excusés 1" in sheet.counts_label.text()
+    assert "1\u00a0excusé·e" in sheet.counts_label.text()
 
 
 def test_newcomer_with_a_new_organisation_without_leaving_the_sheet(
@@ -139,7 +141,7 @@ def test_newcomer_with_a_new_organisation_without_leaving_the_sheet(
         assert org.name == "Association « Haies & Vergers »"
         assert org.kind == e.OrganisationKind.ASSOCIATION
         assert not org.is_member
-    assert "nouveau participant 1" in sheet.counts_label.text()
+    assert "1\u00a0nouveau participant" in sheet.counts_label.text()
     assert "association 1" in sheet.counts_label.text()
 
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 import pytest
 
 from alliance_desktop.core import enums as e
-from alliance_desktop.core.labels import label
+from alliance_desktop.core.labels import counted, label, plural
 
 ENUMS: list[type[StrEnum]] = [
     obj
@@ -30,3 +30,25 @@ def test_members_sharing_a_value_keep_their_own_label() -> None:
     )
     assert label(e.OrganisationKind.OTHER, "fr") == "autre"
     assert label(e.AttachmentKind.OTHER, "fr") == "Pièce jointe"
+
+
+def test_counted_labels_take_the_plural() -> None:
+    nb = "\u00a0"
+    assert counted(e.Role.MEMBER, 4, "fr") == f"4{nb}membres"
+    assert counted(e.Role.MEMBER, 1, "fr") == f"1{nb}membre"
+    assert counted(e.Role.RESIDENT, 24, "fr") == f"24{nb}habitant·es"
+    assert counted(e.Role.NEWCOMER, 1, "fr") == f"1{nb}nouveau participant"
+    assert counted(e.Role.NEWCOMER, 3, "fr") == f"3{nb}nouveaux participants"
+    assert counted(e.AttendanceStatus.EXCUSED, 0, "fr") == f"0{nb}excusé·e"  # French: 0 is singular
+    assert counted(e.Role.MEMBER, 0, "en") == f"0{nb}members"
+    assert counted(e.Role.RESIDENT, 1, "en") == f"1{nb}resident"
+    assert counted(e.Role.STAFF, 2, "en") == f"2{nb}municipal staff"
+    # A value without a plural of its own keeps its label.
+    assert counted(e.OrganisationKind.OTHER, 2, "fr") == f"2{nb}autre"
+    assert plural(2, ("note", "notes"), ("note", "notes"), "fr") == f"2{nb}notes"
+
+
+def test_every_role_and_status_has_a_french_plural() -> None:
+    for cls in (e.Role, e.AttendanceStatus):
+        for member in cls:
+            assert counted(member, 2, "fr") != f"2\u00a0{label(member, 'fr')}", member
