@@ -216,13 +216,31 @@ class BoardColumn(QFrame):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Each column keeps its own current point, for the keys; but only the column with
+        # the keyboard shows it, or three points look chosen at once.
+        view_palette = self.view.palette()
+        for role, shown_as in (
+            (QPalette.ColorRole.Highlight, QPalette.ColorRole.Base),
+            (QPalette.ColorRole.HighlightedText, QPalette.ColorRole.Text),
+        ):
+            view_palette.setColor(
+                QPalette.ColorGroup.Inactive,
+                role,
+                view_palette.color(QPalette.ColorGroup.Inactive, shown_as),
+            )
+        self.view.setPalette(view_palette)
         self.draft = DraftEdit(self)
         self.draft.setObjectName(f"draft_{name}")
-        key = COLUMN_KEYS[kind]
+        key, ctrl = COLUMN_KEYS[kind], f"Ctrl+{COLUMNS.index(kind) + 1}"
+        # Short enough for a third of a laptop screen; the keys are in the column's title,
+        # the tooltip and F1.
         self.draft.setPlaceholderText(
+            t("Nouveau point — Entrée enregistre", "New point — Enter saves")
+        )
+        self.draft.setToolTip(
             t(
-                f"Nouveau point ({key} ou Ctrl+{COLUMNS.index(kind) + 1}) — Entrée enregistre",
-                f"New point ({key} or Ctrl+{COLUMNS.index(kind) + 1}) — Enter saves",
+                f"Nouveau point : {key} ou {ctrl} pour venir ici, Entrée enregistre",
+                f"New point: {key} or {ctrl} to come here, Enter saves",
             )
         )
         self.draft.setAccessibleName(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -192,3 +193,44 @@ def test_point_models_pass_qt_checks(qtmodeltester: ModelTester, board: BoardTab
         qtmodeltester.check(column.model)  # type: ignore[no-untyped-call]
     model: RecordListModel[PointData] = RecordListModel(lambda p: p.text)
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
+
+
+def test_only_the_column_with_the_keyboard_shows_its_chosen_point(board: BoardTab) -> None:
+    assert board.add(C, "Un point de consensus") is not None
+    assert board.add(Q, "Une question") is not None
+    for kind in (C, D, Q):
+        column = board.columns[kind]
+        column.view.setCurrentIndex(column.model.index(0, 0))
+    board.columns[D].focus_list()
+    assert board.columns[D].view.hasFocus()
+    highlight = (
+        board.columns[D]
+        .view.palette()
+        .color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+    )
+
+    def shown(kind: e.PointKind) -> QColor:
+        view = board.columns[kind].view
+        rect = view.visualRect(view.currentIndex())
+        image = view.viewport().grab().toImage()
+        return image.pixelColor(rect.right() - 4, rect.center().y())
+
+    def near(colour: QColor) -> bool:  # the style may shade the highlight a little
+        return (
+            abs(colour.red() - highlight.red())
+            + abs(colour.green() - highlight.green())
+            + abs(colour.blue() - highlight.blue())
+        ) < 30
+
+    assert near(shown(D))
+    assert not near(shown(C))
+    assert not near(shown(Q))
+
+
+def test_new_point_hint_fits_its_line(board: BoardTab, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    for column in board.columns.values():
+        draft = column.draft
+        room = draft.width() - 12  # the frame and text margins
+        assert draft.fontMetrics().horizontalAdvance(draft.placeholderText()) <= room
+        assert "Ctrl+" in draft.toolTip()
