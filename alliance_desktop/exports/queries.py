@@ -46,6 +46,7 @@ from alliance_desktop.exports.model import (
     ThemeSection,
     YearReport,
 )
+from alliance_desktop.exports.wording import plural
 from alliance_desktop.storage.database import Database
 from alliance_desktop.storage.members_models import identity_of, notice_in_minutes, read_notice
 from alliance_desktop.storage.models import (
@@ -329,21 +330,48 @@ def _attendance(
     ]
     roles = Counter(a.role for a in present)
     modes = Counter(a.mode for a in present if a.mode is not None)
-    excused = sorted(
-        {
-            _org_name(a.organisation or a.person.organisation) or naming.person(a.person) or "—"
-            for a in attendances
-            if a.status is e.AttendanceStatus.EXCUSED
-        },
-        key=str.casefold,
-    )
     return AttendanceSummary(
         present=len(present),
         organisations=tuple(orgs),
         by_role=tuple((r, roles[r]) for r in e.Role if roles[r]),
         by_mode=tuple((m, modes[m]) for m in e.ParticipationMode if modes[m]),
-        excused=tuple(excused),
+        excused=_excused(attendances, {o.organisation for o in orgs}, naming),
     )
+
+
+def _excused(
+    attendances: Sequence[Attendance], represented: set[str], naming: _Naming
+) -> tuple[str, ...]:
+    """Who sent apologies: organisations that nobody represented, then individuals.
+
+    Members represent their organisation: an organisation someone came for was there,
+    whoever else of it excused themselves. A person without organisation is named only
+    with their consent (or pseudonym); the others are counted, as in the annex.
+    """
+    orgs: set[str] = set()
+    named: set[str] = set()
+    unnamed = 0
+    for a in attendances:
+        if a.status is not e.AttendanceStatus.EXCUSED:
+            continue
+        org = _org_name(a.organisation or a.person.organisation)
+        if org is not None:
+            if org not in represented:
+                orgs.add(org)
+        elif (name := naming.person(a.person)) is not None:
+            named.add(name)
+        else:
+            unnamed += 1
+    listed = sorted(orgs, key=str.casefold) + sorted(named, key=_natural)
+    if unnamed:
+        listed.append(
+            plural(
+                unnamed,
+                t("personne à titre individuel", "person in a personal capacity"),
+                t("personnes à titre individuel", "people in a personal capacity"),
+            )
+        )
+    return tuple(listed)
 
 
 def _harvest(

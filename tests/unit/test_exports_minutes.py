@@ -318,3 +318,39 @@ def test_two_sessions_on_one_date_ask_for_the_number(sample: Sample) -> None:
         assert find_session(db, "5") == sample.main
     finally:
         db.close()
+
+
+def test_excused_lists_only_organisations_nobody_represented(
+    sample: Sample, tmp_path: Path
+) -> None:
+    from alliance_desktop.core import enums as e
+    from alliance_desktop.storage.models import Attendance, Meeting, Organisation, Person
+
+    db = open_db(sample.path)
+    try:
+        with db.session() as s:
+            meeting = s.get(Meeting, sample.main)
+            assert meeting is not None
+            valtom = s.query(Organisation).filter_by(name="Valtom").one()
+            excused = [
+                # Valtom was there (Zoé came): it is not excused for her colleague.
+                Person(first_name="Paul", last_name="Collègue", organisation=valtom),
+                Person(first_name="Inès", last_name="Voisine", consent_named=True),
+                Person(first_name="Hugo", last_name="Réservé"),
+                Person(first_name="Léa", last_name="Discrète"),
+            ]
+            s.add_all(excused)
+            meeting.attendances.extend(
+                Attendance(person=p, status=e.AttendanceStatus.EXCUSED) for p in excused
+            )
+    finally:
+        db.close()
+    out = minutes_of(sample, tmp_path / "cr.docx")
+    lines = [squash(p.text) for p in docx.Document(str(out)).paragraphs]
+    assert [x for x in lines if x.startswith("Excusé·es")] == [
+        "Excusé·es : Ligue pour la protection des oiseaux, Inès Voisine, "
+        "2 personnes à titre individuel"
+    ]
+    text = full_text(out)
+    for hidden in ("Collègue", "Réservé", "Discrète"):
+        assert hidden not in text
