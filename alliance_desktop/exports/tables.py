@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
+from alliance_desktop.core import enums as e
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import language, t
 from alliance_desktop.core.labels import label
@@ -112,11 +115,20 @@ def points_table(db: Database, flt: q.Filter) -> Table:
             (t("Texte", "Text"), "text"),
         ],
     )
-    order: dict[tuple[dt.date, int | None, str], int] = {}
-    for sc, p in q.point_rows(db, flt):
-        key = (sc.date, sc.number, sc.title)
-        order[key] = order.get(key, 0) + 1
-        table.rows.append([*_session_values(sc), label(p.kind), order[key], p.text])
+    rows = q.point_rows(db, flt)
+    # Each column of the board is numbered on its own, as the board and the minutes do
+    # (dissent 1, 2 beside consensus 1, 2, 3), so the rows come column after column.
+    sessions: dict[uuid.UUID, int] = {}
+    for _sc, p in rows:
+        sessions.setdefault(p.meeting_id, len(sessions))
+    columns = {kind: n for n, kind in enumerate(e.PointKind)}
+    rows.sort(key=lambda row: (sessions[row[1].meeting_id], columns[row[1].kind]))
+    order: Counter[tuple[uuid.UUID, e.PointKind]] = Counter()
+    for sc, p in rows:
+        order[p.meeting_id, p.kind] += 1
+        table.rows.append(
+            [*_session_values(sc), label(p.kind), order[p.meeting_id, p.kind], p.text]
+        )
     return table
 
 

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_exports_data import HIDDEN_NAMES, SHOWN_NAME, Sample, build_sample, open_db
+from test_exports_data import (
+    CONSENSUS,
+    DISSENT,
+    HIDDEN_NAMES,
+    OPEN,
+    SHOWN_NAME,
+    Sample,
+    build_sample,
+    open_db,
+)
 
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.exports import queries as q
@@ -90,7 +99,16 @@ def test_points_table_matches_the_database(sample: Sample, tmp_path: Path) -> No
     df = read_csv(path)
     assert sorted(df["Texte"]) == texts
     assert set(df["Type"]) == {"Consensus", "Dissensus", "À éclaircir"}
-    assert list(df[df["N°"] == 5]["Ordre"]) == [1, 2, 3, 4, 5]
+    # Numbered per column of the board, as the board and the minutes number them.
+    session = df[df["N°"] == 5]
+    assert list(zip(session["Type"], session["Ordre"], strict=True)) == [
+        ("Consensus", 1),
+        ("Consensus", 2),
+        ("Dissensus", 1),
+        ("À éclaircir", 1),
+        ("À éclaircir", 2),
+    ]
+    assert list(session["Texte"]) == [*CONSENSUS, *DISSENT, *OPEN]
     assert set(df["Date"]) == {"29/05/2024"}
 
 
