@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -112,6 +113,16 @@ def _year(box: QSpinBox) -> int | None:
     return None if box.value() == box.minimum() else box.value()
 
 
+def _wrap_rows(view: QTableView) -> None:
+    """Long indicator names wrap on several lines rather than end in « … ».
+
+    These tables hold one theme's indicators or one session's objectives, a few dozen
+    rows at most: measuring their heights at each layout costs nothing noticeable.
+    """
+    view.setWordWrap(True)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
 class ObjectivesView(QTableView):
     """The objectives agreed in the session; Delete removes the current one.
 
@@ -175,6 +186,7 @@ class IndicatorsTab(QWidget):
         )
         self.catalogue_view.setModel(self.proxy)
         stretch_column(self.catalogue_view, 0)
+        _wrap_rows(self.catalogue_view)
         new_box = QGroupBox(t("Nouvel indicateur", "New indicator"), left)
         self.new_name = QLineEdit(new_box)
         self.new_name.setObjectName("newIndicatorName")
@@ -217,7 +229,8 @@ class IndicatorsTab(QWidget):
         self.target_value.setObjectName("targetValue")
         self.change_percent = QLineEdit(right)
         self.change_percent.setObjectName("changePercent")
-        self.change_percent.setPlaceholderText("-69")
+        # Marked as an example: a bare grey « -69 » read as a value already typed.
+        self.change_percent.setPlaceholderText(t("ex. −69", "e.g. −69"))
         self.horizon = _year_box(right)
         self.horizon.setObjectName("horizonYear")
         self.baseline = _year_box(right)
@@ -264,7 +277,10 @@ class IndicatorsTab(QWidget):
             t("Objectifs retenus dans cette séance", "Objectives agreed in this session"),
         )
         self.objectives_view.setModel(self.objectives_model)
+        # The indicator's name is as long as the objective: both share the width, wrapped.
+        stretch_column(self.objectives_view, OBJ_INDICATOR)
         stretch_column(self.objectives_view, OBJ_TEXT)
+        _wrap_rows(self.objectives_view)
         agreed = QLabel(t("Objectifs retenus dans cette séance", "Objectives agreed here"), right)
         agreed.setFont(font)
         line = QFrame(right)
@@ -337,6 +353,8 @@ class IndicatorsTab(QWidget):
         """Show the indicators and objectives a service call created, changed or deleted."""
         for ind in changes.upserted_of(IndicatorData):
             self.catalogue_model.upsert(ind)
+        if changes.upserted_of(IndicatorData):
+            fit_columns(self.catalogue_view)  # a new unit may be longer than the others
         meeting_id = self.context.meeting_id
         for o in changes.deleted_of(ObjectiveData):
             self.objectives_model.remove(o.id)

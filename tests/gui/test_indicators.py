@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QMessageBox, QTableView
 from pytestqt.modeltest import ModelTester
 from sqlalchemy import select
 
@@ -146,3 +146,46 @@ def test_models_pass_qt_checks(qtmodeltester: ModelTester, tab: IndicatorsTab) -
     qtmodeltester.check(tab.catalogue_model)  # type: ignore[no-untyped-call]
     qtmodeltester.check(tab.objectives_model)  # type: ignore[no-untyped-call]
     qtmodeltester.check(tab.proxy)  # type: ignore[no-untyped-call]
+
+
+def _shown_whole(view: QTableView, row: int, column: int) -> bool:
+    """Whether the cell's whole text fits its width and height (wrapped if need be)."""
+    text = view.model().index(row, column).data()
+    width = view.horizontalHeader().sectionSize(column) - 8  # the cell's margins
+    needed = view.fontMetrics().boundingRect(
+        QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text
+    )
+    return needed.width() <= width and needed.height() <= view.rowHeight(row)
+
+
+def test_long_indicator_names_are_read_whole(
+    tab: IndicatorsTab, workshop_window: MainWindow
+) -> None:
+    workshop_window.resize(1280, 800)
+    name = "Consommation d'eau potable par habitant et par jour, hors usages agricoles"
+    tab.new_name.setText(name)
+    tab.new_unit.setText("m³/hab/an")
+    tab.add_indicator()
+    tab.target_value.setText("45,5")
+    tab.horizon.setValue(2030)
+    assert tab.save()
+    catalogue = tab.catalogue_view
+    selected = tab.selected()
+    assert selected is not None
+    row = tab.proxy.mapFromSource(
+        tab.catalogue_model.index(tab.catalogue_model.row_of(selected.id), 0)
+    ).row()
+    assert _shown_whole(catalogue, row, 0)
+    assert _shown_whole(catalogue, row, 1)  # the unit, added after the catalogue was sized
+    objectives = tab.objectives_view
+    row = next(
+        r
+        for r in range(tab.objectives_model.rowCount())
+        if tab.objectives_model.index(r, 0).data() == name
+    )
+    assert _shown_whole(objectives, row, 0)
+    assert _shown_whole(objectives, row, 1)
+
+
+def test_change_placeholder_reads_as_an_example(tab: IndicatorsTab) -> None:
+    assert tab.change_percent.placeholderText().startswith("ex.")
