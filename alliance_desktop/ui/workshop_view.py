@@ -30,6 +30,7 @@ from alliance_desktop.core.dates import clock, long_date
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import t
 from alliance_desktop.core.labels import label, short_theme
+from alliance_desktop.core.rules import EndLimit
 from alliance_desktop.services.workshop import (
     Changes,
     ClockAlert,
@@ -39,6 +40,7 @@ from alliance_desktop.services.workshop import (
     WorkshopData,
     clock_state,
     close_meeting,
+    closed_text,
     load_workshop,
     start_meeting,
     to_local,
@@ -102,12 +104,23 @@ def clock_text(state: ClockState) -> str:
 
 def alert_text(state: ClockState) -> str:
     """The clock's warning in one sentence, or "" when all is well."""
+    two_hours = state.limit == EndLimit.TWO_HOURS
+    if state.alert == ClockAlert.END_SOON and two_hours:
+        return t(
+            "Moins de 15 minutes avant la fin des deux heures.",
+            "Less than 15 minutes to the end of the two hours.",
+        )
     if state.alert == ClockAlert.END_SOON:
         return t(
             "Moins de 15 minutes avant la fin prévue.", "Less than 15 minutes to the planned end."
         )
     if state.alert == ClockAlert.LATE_SOON:
         return t("Moins de 15 minutes avant 19 h.", "Less than 15 minutes to 19:00.")
+    if state.alert == ClockAlert.OVERRUN and two_hours:
+        return t(
+            "Les deux heures sont passées : pensez à clore la séance.",
+            "The two hours are over: think of closing the session.",
+        )
     if state.alert == ClockAlert.OVERRUN:
         return t(
             "L'heure prévue est passée : pensez à clore la séance.",
@@ -537,12 +550,7 @@ class WorkshopView(QWidget):
             if plan is None:
                 self.clock_label.setText("")
             elif plan.status == e.SessionStatus.CLOSED and plan.closed_at is not None:
-                self.clock_label.setText(
-                    t(
-                        f"Close à {clock(to_local(plan.closed_at).time())}",
-                        f"Closed at {clock(to_local(plan.closed_at).time())}",
-                    )
-                )
+                self.clock_label.setText(closed_text(to_local(plan.closed_at)))
             else:
                 self.clock_label.setText(t("Séance non démarrée", "Session not started"))
             return

@@ -163,9 +163,34 @@ def test_clock_runs_warns_and_closes(
     view.close_button.click()
     m = _meeting(db, w.current_meeting_id())
     assert m.status == e.SessionStatus.CLOSED
-    assert view.clock_label.text() == "Close à 19:04"
+    assert view.clock_label.text() == "Close le 5 septembre 2024 à 19:04"
     assert not view.alert_label.isVisible()
     assert not view.timer.isActive()
+
+
+def test_an_early_start_counts_down_two_hours(
+    workshop_window: MainWindow, db: Database, fake_clock: FakeClock
+) -> None:
+    w = workshop_window
+    w.select_row(2)  # the GES workshop, 17:00–19:00: started at 14:23 instead
+    with db.session() as s:
+        m = s.get(Meeting, w.current_meeting_id())
+        assert m is not None
+        m.status = e.SessionStatus.PLANNED
+        m.date = fake_clock.now.date()
+    fake_clock.now = dt.datetime.combine(fake_clock.now.date(), dt.time(14, 23))
+    assert w.open_workshop("planning")
+    view = w.workshop()
+    view.start_button.click()
+    assert view.clock_label.text() == "0:00 écoulées · 2:00 restantes"
+    fake_clock.now = dt.datetime.combine(fake_clock.now.date(), dt.time(16, 10))
+    view.tick()
+    assert view.clock_label.text() == "1:47 écoulées · 0:13 restantes"
+    assert view.alert_label.text() == "Moins de 15 minutes avant la fin des deux heures."
+    fake_clock.now = dt.datetime.combine(fake_clock.now.date(), dt.time(16, 30))
+    view.tick()
+    assert view.clock_label.text() == "2:07 écoulées · dépassement de 0:07"
+    assert view.alert_label.text() == "Les deux heures sont passées : pensez à clore la séance."
 
 
 def test_the_timer_ticks_by_itself(
