@@ -132,12 +132,18 @@ class Assessment:
 
 
 def _num(x: float, lang: str) -> str:
-    # Large values need no decimals, small ones keep two significant digits.
+    # Decimals by magnitude: « 1 328 kt », « 974,8 kt », « 18,11 kt »; below 1, two
+    # significant digits. A thousand and more with decimals only looks falsely precise.
     magnitude = abs(x)
-    decimals = (
-        2 if magnitude >= 1 or magnitude == 0 else min(6, 1 - math.floor(math.log10(magnitude)))
-    )
-    pattern = "#,##0." + "#" * decimals
+    if magnitude >= 1000:
+        decimals = 0
+    elif magnitude >= 100:
+        decimals = 1
+    elif magnitude >= 1 or magnitude == 0:
+        decimals = 2
+    else:
+        decimals = min(6, 1 - math.floor(math.log10(magnitude)))
+    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
     return format_decimal(x, format=pattern, locale="en_GB" if lang == "en" else "fr_FR")
 
 

@@ -21,7 +21,7 @@ from alliance_desktop.core import enums as e
 from alliance_desktop.core.dates import long_date
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import language, t
-from alliance_desktop.core.labels import label
+from alliance_desktop.core.labels import label, short_theme
 from alliance_desktop.core.objectives import (
     Assessment,
     ObjectiveSpec,
@@ -383,9 +383,10 @@ def missing_items(
             MissingItem(
                 MissingKind.THEME_WITHOUT_INDICATORS,
                 theme,
+                # The short name, as every other line of the list begins.
                 t(
-                    f"{label(theme)} : aucun indicateur n'a encore été choisi.",
-                    f"{label(theme)}: no indicator has been chosen yet.",
+                    f"{short_theme(theme)}\u00a0: aucun indicateur n'a encore été choisi.",
+                    f"{short_theme(theme)}: no indicator has been chosen yet.",
                 ),
             )
         ]

@@ -248,7 +248,7 @@ def test_overview_tab_and_navigation(board: IndicatorDashboard) -> None:
     assert board.stage_model.rowCount() == 7
     assert board.overview_missing_model.rowCount() == 15
     first = board.overview_missing_model.index(0, 0).data()
-    assert first == "Réduire les consommations d'eau : aucun indicateur n'a encore été choisi."
+    assert first == "Eau\u00a0: aucun indicateur n'a encore été choisi."
     board.stage_view.activated.emit(board.stage_model.index(5, 0))
     themes = [board.theme]
     assert board.tabs.currentIndex() == 0
@@ -453,3 +453,18 @@ db.close()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "none"
+
+
+def test_objective_legend_reads_without_double_brackets(board: IndicatorDashboard) -> None:
+    import pyqtgraph as pg
+
+    chart = board.ensure_chart()
+    texts = [
+        label.text
+        for item in chart.ci.items
+        if isinstance(item, pg.LegendItem)
+        for _sample, label in item.items
+    ]
+    trajectory = next(text for text in texts if text.startswith("Trajectoire"))
+    assert ") (" not in trajectory
+    assert trajectory.endswith("— en retard")

@@ -470,3 +470,10 @@ def test_any_series_gets_a_status_and_two_explanations(
     }[a.status]
     assert a.explanation_fr.startswith(prefix[0])
     assert a.explanation_en.startswith(prefix[1])
+
+
+def test_large_quantities_have_no_needless_decimals() -> None:
+    a = assess(GES_2030, series((2015, 1800.5), (2022, 1595)), unit="kt CO2e")
+    assert a.expected is not None and a.expected > 1000
+    expected = f"{round(a.expected):,}".replace(",", "\u202f")
+    assert f"{expected}\u00a0kt CO2e attendus en 2022" in a.explanation_fr

@@ -412,11 +412,12 @@ class ChartWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             ys = [y for _, y in path.points]
             item = plot.plot(xs, ys, pen=_pen(colour, 2.0 * self._k, style))
             kind = t("Tendance", "Trend") if path.trend else t("Trajectoire", "Trajectory")
-            legend.addItem(item, _escape(f"{kind} — {path.label} ({state})"))
+            # The label may end in brackets (its source): the status follows a dash.
+            legend.addItem(item, _escape(f"{kind} — {path.label} — {state}"))
         elif not path.trend:
             # No line can be drawn (no value in the baseline year): the level still shows.
             proxy = pg.PlotDataItem([], [], pen=_pen(colour, 2.0 * self._k, style))
-            legend.addItem(proxy, _escape(f"{t('Cible', 'Target')} — {path.label} ({state})"))
+            legend.addItem(proxy, _escape(f"{t('Cible', 'Target')} — {path.label} — {state}"))
         if path.target is not None:
             level = pg.InfiniteLine(
                 pos=path.target, angle=0, pen=_pen(colour, 1.0 * self._k, Qt.PenStyle.DotLine)
