@@ -68,7 +68,7 @@ def test_workshop_speaks_english(qtbot: QtBot, db: Database) -> None:
     ]
     assert view.board.columns[e.PointKind.DISSENT].title.text() == "Dissent (D) · 1"
     assert view.close_button.text() == "Close the session"
-    assert view.attendance.counts_label.text().startswith("Present 1 · member 1")
+    assert view.attendance.counts_label.text().startswith("1\u00a0present (1\u00a0member)")
 
 
 def test_another_database_leaves_the_workshop(workshop_window: MainWindow, tmp_path: Path) -> None:
