@@ -58,12 +58,34 @@ def binding_for(path: Path | None) -> str:
     return f"{socket.gethostname()}|{where}"
 
 
+# Accounts that are no one's name: shown to the other facilitators, « root » says nothing.
+_SYSTEM_ACCOUNTS = frozenset({"root", "admin", "administrator", "administrateur", "user"})
+
+
 def default_author() -> str:
-    """The name shown to other facilitators until the user sets one."""
+    """The name shown to other facilitators until the user sets one.
+
+    The full name the system knows for the user (Unix), else nothing: a login such as
+    « root » or « jdupont » is not a name to sign shared changes with.
+    """
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except (OSError, KeyError):
         return ""
+    try:
+        import pwd
+    except ImportError:  # Windows: no full name to read without extra libraries
+        return ""
+    try:
+        entry = pwd.getpwnam(login)
+    except KeyError:
+        return ""
+    full_name = entry.pw_gecos.split(",")[0].strip()
+    if entry.pw_uid == 0 or login.casefold() in _SYSTEM_ACCOUNTS:
+        return ""
+    if full_name.casefold() in _SYSTEM_ACCOUNTS or full_name == login:
+        return ""
+    return full_name
 
 
 @dataclass
