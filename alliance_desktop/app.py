@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import tempfile
@@ -113,6 +114,7 @@ def build_main_window(
     settings: Settings | None = None,
     is_demo: bool = False,
     features: bool = True,
+    deferred: bool = False,
 ) -> MainWindow:
     """The main window on ``db``, not yet shown (a QApplication must exist).
 
@@ -120,8 +122,11 @@ def build_main_window(
         db: the open database.
         settings: the laptop's settings (read from the data folder when not given).
         is_demo: the database is a throw-away demo (said in the title bar).
-        features: add the menus of members, indicators and exports (tests of one
-            feature's menu build the window without the others).
+        features: add the menus of members, indicators, exports and sharing (tests of
+            one feature's menu build the window without the others).
+        deferred: paint the list of sessions first, and make the menus, the toolbars
+            and the features right after (as the application does); when False, the
+            window comes back whole.
     """
     from alliance_desktop.ui.main_window import MainWindow
 
@@ -132,23 +137,29 @@ def build_main_window(
         settings=settings,
         data_dir=paths.data_dir(),
         is_demo=is_demo,
+        deferred=deferred,
     )
     if features:
-        from alliance_desktop.ui import exports, indicators, members, sharing
-
-        # Each feature adds its own menu; its screens and heavy libraries load on first use.
-        members.attach(window)
-        indicators.attach(window)
-        exports.attach(window, settings)
-        sharing.attach(window, settings)
+        window.when_started(lambda: _attach_features(window, settings))
     return window
+
+
+def _attach_features(window: MainWindow, settings: Settings) -> None:
+    # Each feature adds its own menu; its screens and heavy libraries load on first use.
+    from alliance_desktop.ui import exports, indicators, members, sharing
+
+    members.attach(window)
+    indicators.attach(window)
+    exports.attach(window, settings)
+    sharing.attach(window, settings)
 
 
 def _reapply_erasures(window: MainWindow) -> None:
     """Erase again anyone this laptop erased, should the file hold them again (a restore).
 
-    Run once the window is painted: with nothing to redo it reads one small file, but
-    redoing an erasure loads the ORM, which has no place on the way to the first paint.
+    Run once the window is painted and finished: with nothing to redo it reads one small
+    file, but redoing an erasure loads the ORM, which has no place on the way to the
+    first paint.
     """
     from alliance_desktop.services.privacy import reapply_erasures
 
@@ -262,11 +273,9 @@ def run_gui(db_path: Path, demo: bool, lang: str | None) -> int:
             stack.callback(setattr, sys, "excepthook", install_excepthook(log_path))
             _quit_on_signals(app, stack)
             translators = install_qt_translations(app, lang)
-            window = build_main_window(db, settings=settings, is_demo=demo)
+            window = build_main_window(db, settings=settings, is_demo=demo, deferred=True)
+            window.when_started(functools.partial(_reapply_erasures, window))
             place_window(window)
-            from PySide6.QtCore import QTimer
-
-            QTimer.singleShot(0, lambda: _reapply_erasures(window))
             if os.environ.get(EXIT_AFTER_PAINT_ENV):
                 _exit_after_first_paint(app, window)
             code = app.exec()

@@ -70,7 +70,8 @@ settings = app_settings()
 set_language(choose_language(None, settings))
 db = open_database(Path(sys.argv[1]))
 app = make_application()
-window = build_main_window(db, settings=settings)
+# As run_gui: the menus, toolbars and features are made right after the first paint.
+window = build_main_window(db, settings=settings, deferred=True)
 """
     + _HOOK
     + """

@@ -9,15 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -36,12 +34,18 @@ from alliance_desktop.ui.search_panel import SearchPanel
 from alliance_desktop.ui.settings import GEOMETRY_KEY, LANGUAGE_KEY, SPLITTER_KEY, Settings
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+
     from alliance_desktop.services.search import SearchResult
     from alliance_desktop.ui.shortcuts import ShortcutOverlay
     from alliance_desktop.ui.workshop_view import WorkshopView
 
 DatabaseOpener = Callable[[Path], Database]
 Now = Callable[[], dt.datetime]
+
+# A window shown but never painted (minimised at start) still gets its menus this soon.
+STARTUP_FALLBACK_MS = 2000
 
 
 def window_title() -> str:
@@ -61,6 +65,11 @@ def _count(n: int, fr: tuple[str, str], en: tuple[str, str]) -> str:
 
 class MainWindow(QMainWindow):
     """The sessions of the open database and the content of the selected one.
+
+    Built in two parts: the list and the selected session first, then the menus and
+    whatever :meth:`when_started` was given (the features' menus and toolbars). A window
+    built ``deferred`` paints the first part before making the second, so that the
+    sessions show sooner; otherwise both are made at once.
 
     Signals:
         database_changed: another database file was opened; carries the new Database.
@@ -82,6 +91,7 @@ class MainWindow(QMainWindow):
         data_dir: Path,
         is_demo: bool = False,
         now: Now | None = None,
+        deferred: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """Build the window on ``db`` and select the newest session.
@@ -93,6 +103,8 @@ class MainWindow(QMainWindow):
             data_dir: the application's data folder, shown in « À propos ».
             is_demo: ``db`` is a throw-away demonstration database.
             now: local wall-clock time for the workshop clock (tests pass a fake one).
+            deferred: make the menus right after the first paint instead of now (see
+                :meth:`finish_startup`).
             parent: the parent widget, if any.
         """
         super().__init__(parent)
@@ -106,6 +118,8 @@ class MainWindow(QMainWindow):
         # it is not needed to browse, and start-up stays quick.
         self._workshop: WorkshopView | None = None
         self._shortcuts: ShortcutOverlay | None = None
+        self._started = False
+        self._when_started: list[Callable[[], object]] = []
         self.undo_group = QUndoGroup(self)
 
         self.setObjectName("mainWindow")
@@ -154,13 +168,51 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.database_label)
 
-        self._make_menus()
-        self._update_actions()
         self._restore_layout()
         self.list_view.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.list_view.activated.connect(lambda _index: self.open_workshop())
         self.reload()
         self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if deferred:
+            self._start_timer = QTimer(self)
+            self._start_timer.setSingleShot(True)
+            self._start_timer.timeout.connect(self.finish_startup)
+            self._start_timer.start(STARTUP_FALLBACK_MS)
+            self.installEventFilter(self)
+        else:
+            self.finish_startup()
+
+    # --- the second part of the window ------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On the window's first paint, finish it as soon as that paint is over."""
+        if watched is self and event.type() == QEvent.Type.Paint:
+            self.removeEventFilter(self)
+            self._start_timer.start(0)
+        return super().eventFilter(watched, event)
+
+    def finish_startup(self) -> None:
+        """Make the menus, then run what :meth:`when_started` was given (once)."""
+        if self._started:
+            return
+        self._started = True
+        self._make_menus()
+        self._update_actions()
+        pending, self._when_started = self._when_started, []
+        for call in pending:
+            call()
+
+    def when_started(self, call: Callable[[], object]) -> None:
+        """Run ``call`` once the window is finished: now if it is, else right after."""
+        if self._started:
+            call()
+        else:
+            self._when_started.append(call)
+
+    @property
+    def started(self) -> bool:
+        """Whether the menus are made (see :meth:`finish_startup`)."""
+        return self._started
 
     # --- building ---------------------------------------------------------------------
 
@@ -189,6 +241,8 @@ class MainWindow(QMainWindow):
     def _action(
         self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None
     ) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -196,6 +250,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _make_menus(self) -> None:
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
         bar = self.menuBar()
 
         file_menu = bar.addMenu(t("&Fichier", "&File"))
@@ -325,6 +381,8 @@ class MainWindow(QMainWindow):
             "Bases Alliance (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)",
             "Alliance databases (*.sqlite3 *.sqlite *.db);;All files (*)",
         )
+        from PySide6.QtWidgets import QFileDialog
+
         name, _filter = QFileDialog.getOpenFileName(
             self, t("Ouvrir une base", "Open a database"), start, filters
         )
@@ -457,6 +515,7 @@ class MainWindow(QMainWindow):
 
     def open_workshop(self, tab: str | None = None) -> bool:
         """Show the selected session in the workshop screen (optionally on tab ``tab``)."""
+        self.finish_startup()  # its actions are checked below
         meeting_id = self.current_meeting_id()
         if meeting_id is None:
             return False
@@ -476,6 +535,7 @@ class MainWindow(QMainWindow):
 
     def leave_workshop(self) -> None:
         """Back to the read-only page of the selected session."""
+        self.finish_startup()  # its actions are checked below
         self.workshop_action.setChecked(False)
         if not self.in_workshop():
             self._update_actions()
@@ -599,9 +659,13 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Show the version, the data folder and the open database."""
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, t(f"À propos d’{APP_NAME}", f"About {APP_NAME}"), self.about_text())
 
     def _warn(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, APP_NAME, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, qWarning
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, qWarning
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -25,6 +25,7 @@ from alliance_desktop.core import enums as e
 from alliance_desktop.core.i18n import language, set_language
 from alliance_desktop.services.meetings import meeting_detail
 from alliance_desktop.storage.database import Database, open_database
+from alliance_desktop.ui import exports, sharing
 from alliance_desktop.ui.main_window import MainWindow
 from alliance_desktop.ui.meeting_html import meeting_html
 from alliance_desktop.ui.settings import LANGUAGE_KEY
@@ -32,6 +33,9 @@ from alliance_desktop.ui.settings import LANGUAGE_KEY
 from .helpers import HOSTILE, QtMessages
 
 pytestmark = pytest.mark.gui
+
+# The menu bar of the whole window, in order.
+_MENUS = ["&Fichier", "&Séance", "&Membres", "&Indicateurs", "&Partage", "&Exporter", "&Aide"]
 
 
 @pytest.fixture
@@ -159,19 +163,74 @@ def test_window_speaks_english(qtbot: QtBot, db: Database) -> None:
 
 def test_menus_hold_only_working_actions(window: MainWindow) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == [
-        "&Fichier",
-        "&Séance",
-        "&Membres",
-        "&Indicateurs",
-        "&Partage",
-        "&Exporter",
-        "&Aide",
-    ]
+    assert menus == _MENUS
     for action in window.menuBar().actions():
         menu = action.menu()
         assert isinstance(menu, QMenu)
         assert menu.actions(), f"{action.text()} is empty"
+
+
+class _FirstPaint(QObject):
+    """Notes whether the window had its menus when it was first painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.menus_at_paint: list[str] | None = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.menus_at_paint is None:
+            self.menus_at_paint = [a.text() for a in self.window.menuBar().actions()]
+        return False
+
+
+def test_deferred_window_paints_the_sessions_then_makes_its_menus(
+    qtbot: QtBot, db: Database
+) -> None:
+    w = build_main_window(db, deferred=True)
+    qtbot.addWidget(w)
+    # What the first paint shows is there; the menus and the features are not yet.
+    assert w.model.rowCount() == 3
+    assert _shown_title(w) == "Rencontres de la transition"
+    assert not w.started
+    assert w.menuBar().actions() == []
+    assert exports.controller(w) is None
+    assert sharing.controller(w) is None
+    painted = _FirstPaint(w)
+    w.resize(1366, 740)
+    w.show()
+    qtbot.waitUntil(lambda: w.started)
+    assert painted.menus_at_paint == []
+    assert [a.text() for a in w.menuBar().actions()] == _MENUS
+    assert exports.controller(w) is not None
+    controller = sharing.controller(w)
+    assert controller is not None
+    qtbot.waitUntil(lambda: not controller.running())  # its start-up reading of the status
+
+
+def test_deferred_window_finishes_before_a_session_is_opened(qtbot: QtBot, db: Database) -> None:
+    w = build_main_window(db, deferred=True, features=False)
+    qtbot.addWidget(w)
+    assert not w.started
+    assert w.open_workshop()  # Enter on the list before the first paint
+    assert w.started
+    assert w.workshop_action.isChecked()
+    assert w.in_workshop()
+
+
+def test_finishing_the_window_is_done_once(qtbot: QtBot, db: Database) -> None:
+    w = build_main_window(db, deferred=True, features=False)
+    qtbot.addWidget(w)
+    calls: list[str] = []
+    w.when_started(lambda: calls.append("first"))
+    assert calls == []
+    w.finish_startup()
+    w.finish_startup()
+    assert calls == ["first"]
+    assert [a.text() for a in w.menuBar().actions()] == ["&Fichier", "&Séance", "&Aide"]
+    w.when_started(lambda: calls.append("after"))  # already finished: runs at once
+    assert calls == ["first", "after"]
 
 
 def test_qt_dialogs_speak_french(qapp: QApplication) -> None:
