@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
+import gc
 import os
 import sys
 import tempfile
@@ -21,6 +23,7 @@ import alliance_desktop.services.meetings
 import alliance_desktop.ui.meeting_html  # noqa: F401
 from alliance_desktop import APP_ID, APP_NAME, ORG_NAME
 from alliance_desktop.core import paths
+from alliance_desktop.core.dates import long_date
 from alliance_desktop.core.errors import DatabaseError, KnownError
 from alliance_desktop.core.i18n import SUPPORTED, set_language, t
 from alliance_desktop.storage.database import Database, open_database
@@ -84,7 +87,13 @@ def install_qt_translations(app: QApplication, lang: str) -> list[QTranslator]:
 
 
 def make_application() -> QApplication:
-    """The QApplication, with the names Qt uses and the window icon."""
+    """The QApplication, with the names Qt uses and the window icon.
+
+    Call it once the language is set: when Qt is not loaded yet (the start of the
+    application), the Qt-free start-up is finished first, see :func:`_before_qt`.
+    """
+    if "PySide6" not in sys.modules:
+        _before_qt()
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -97,6 +106,20 @@ def make_application() -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def _before_qt() -> None:
+    """Format a date, then leave everything loaded so far out of the garbage collector.
+
+    The first date formatted makes Babel unpickle its locale data, some 13,000 objects:
+    the collector's passes set off by those, and then by Qt's own loading, would walk
+    everything loaded before (tens of thousands of objects, 15 to 20 ms for a full pass)
+    on the way to the first paint. The modules, the locale data and the open database
+    live as long as the process: frozen, the collector never walks them again, neither
+    now nor later in the session.
+    """
+    long_date(dt.date.today())
+    gc.freeze()
 
 
 def open_for_window(path: Path) -> Database:

@@ -120,6 +120,19 @@ def test_window_start_up_leaves_heavy_libraries_alone(tmp_path: Path, app_home: 
     assert result.stdout.strip() == "[]"
 
 
+def test_what_is_loaded_before_qt_is_left_out_of_the_collector(app_home: Path) -> None:
+    code = (
+        "import gc, sys\n"
+        "from alliance_desktop.app import make_application\n"
+        "assert 'PySide6' not in sys.modules\n"
+        "app = make_application()\n"
+        "print(gc.get_freeze_count() > 10_000)\n"
+    )
+    result = _run([], app_home, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_terminate_closes_the_database_cleanly(tmp_path: Path, app_home: Path) -> None:
     path = tmp_path / "alliance.sqlite3"
