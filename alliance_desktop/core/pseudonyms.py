@@ -105,15 +105,28 @@ class MentionFinder:
                 if not words:
                     continue
                 f, la = _words(first), _words(last)
+                # A name glued to another word by a hyphen is part of another name or
+                # word: « Petit-duc scops » is a bird, « Jean Petit-Martin » someone else.
                 if f:
                     self._add(
-                        words[0], rf"(?<!\w){f}[\s\-]+{la}(?!\w)", p.key, MentionKind.FULL_NAME
+                        words[0],
+                        rf"(?<!\w)(?<!\w-){f}[\s\-]+{la}(?!\w)(?!-\w)",
+                        p.key,
+                        MentionKind.FULL_NAME,
                     )
                     self._add(
-                        words[0], rf"(?<!\w){la}[\s\-]+{f}(?!\w)", p.key, MentionKind.FULL_NAME
+                        words[0],
+                        rf"(?<!\w)(?<!\w-){la}[\s\-]+{f}(?!\w)(?!-\w)",
+                        p.key,
+                        MentionKind.FULL_NAME,
                     )
                 if len(fold(last).strip()) >= MIN_ALONE:
-                    self._add(words[0], rf"(?<!\w){la}(?!\w)", p.key, MentionKind.LAST_NAME)
+                    self._add(
+                        words[0],
+                        rf"(?<!\w)(?<!\w-){la}(?!\w)(?!-\w)",
+                        p.key,
+                        MentionKind.LAST_NAME,
+                    )
             for email in p.emails:
                 e = fold(email).strip()
                 words = _WORD.findall(e)

@@ -140,6 +140,17 @@ def test_mentions_ignore_case_and_accents_but_not_ordinary_words() -> None:
     assert not finder.mentions("Blancheur du mur")
 
 
+def test_a_name_inside_a_hyphenated_word_is_someone_or_something_else() -> None:
+    finder = MentionFinder([PersonName(1, "Jean", "Petit")])
+    bird = "Oiseaux : Petit-duc scops, Moineau friquet."
+    assert erase_mentions(bird, finder) == bird
+    others = "Jean Petit-Martin et Marie Grand-Petit"
+    assert erase_mentions(others, finder) == others
+    assert erase_mentions("M. Petit et Jean Petit.", finder) == (
+        f"M. {ERASED_NAME} et {ERASED_NAME}."
+    )
+
+
 def test_pseudonymiser_numbers_people_in_order() -> None:
     people = [PersonName("a", "Camille", "Exemple"), PersonName("b", "Dominique", "Fictif")]
     p = Pseudonymiser(people)
