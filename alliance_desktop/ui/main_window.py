@@ -37,7 +37,7 @@ from alliance_desktop.ui.settings import GEOMETRY_KEY, LANGUAGE_KEY, SPLITTER_KE
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
-    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+    from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 
     from alliance_desktop.services.search import SearchResult
     from alliance_desktop.ui.shortcuts import ShortcutOverlay
@@ -597,6 +597,28 @@ class MainWindow(QMainWindow):
         # The results take the sessions' place while a search is typed.
         self.list_title.setVisible(not active)
         self.list_view.setVisible(not active)
+
+    def close_search(self) -> None:
+        """Empty the search: the list of sessions is back, and has the keyboard."""
+        self.search.line.clear()
+        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape that no widget took, while a search is shown, goes back to the sessions.
+
+        After a result was opened the keyboard is in the workshop screen, where the
+        search line's own Escape cannot be reached. Dialogs, the projection, the board's
+        typing line and the lists' editors take their Escape before it gets here.
+        """
+        escape = (
+            event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        )
+        # The search line empties itself on a first Escape; a second one leaves it.
+        if escape and (self.search.is_active() or self.search.line.hasFocus()):
+            self.close_search()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def toggle_shortcuts(self) -> None:
         """F1: show the list of every key over the window, or hide it."""

@@ -20,6 +20,13 @@ _TABLE: Final = (
             (("Ctrl+N", "Ctrl+N"), ("Nouvelle séance", "New session")),
             (("Ctrl+E", "Ctrl+E"), ("Mode atelier / consultation", "Workshop / reading mode")),
             (("Ctrl+F", "Ctrl+F"), ("Rechercher dans toutes les séances", "Search every session")),
+            (
+                ("Échap", "Escape"),
+                (
+                    "Referme la recherche\u00a0: retour à la liste des séances",
+                    "Closes the search: back to the list of sessions",
+                ),
+            ),
             (("Ctrl+Z · Ctrl+Y", "Ctrl+Z · Ctrl+Y"), ("Annuler · rétablir", "Undo · redo")),
             (("F5", "F5"), ("Projection du tableau (second écran)", "Board projection")),
             (

@@ -124,3 +124,54 @@ def test_results_model_passes_qt_checks(
     panel = _search(workshop_window, qtbot, "GES")
     assert panel.model.rowCount() >= 1
     qtmodeltester.check(panel.model)  # type: ignore[no-untyped-call]
+
+
+def test_escape_after_opening_a_result_brings_the_list_back(
+    workshop_window: MainWindow, qtbot: QtBot
+) -> None:
+    panel = _search(workshop_window, qtbot, "chauffage bois")
+    press(Qt.Key.Key_Return)
+    view = workshop_window.workshop()
+    column = view.board.columns[e.PointKind.DISSENT]
+    assert column.view.hasFocus()
+    assert not workshop_window.list_view.isVisible()
+
+    press(Qt.Key.Key_Escape)
+    assert not panel.is_active()
+    assert workshop_window.list_view.isVisible()
+    assert not panel.view.isVisible()
+    assert workshop_window.list_view.hasFocus()
+    # The session found stays open, selected in the list.
+    assert workshop_window.in_workshop()
+    assert workshop_window.current_meeting_id() == view.meeting_id
+
+
+def test_escape_keeps_its_other_meanings_while_a_search_is_shown(
+    workshop_window: MainWindow, qtbot: QtBot
+) -> None:
+    panel = _search(workshop_window, qtbot, "chauffage bois")
+    press(Qt.Key.Key_Return)
+    view = workshop_window.workshop()
+    draft = view.board.columns[e.PointKind.CONSENSUS].draft
+    draft.setFocus(Qt.FocusReason.OtherFocusReason)
+    type_text("Un point en cours")
+    press(Qt.Key.Key_Escape)  # the board's typing line empties itself first
+    assert draft.text() == ""
+    assert panel.is_active()
+    # A second Escape leaves the line for its column; the third closes the search.
+    press(Qt.Key.Key_Escape)
+    assert panel.is_active()
+    press(Qt.Key.Key_Escape)
+    assert not panel.is_active()
+    assert workshop_window.list_view.hasFocus()
+
+
+def test_escape_in_the_search_line_empties_it_then_goes_back_to_the_list(
+    workshop_window: MainWindow, qtbot: QtBot
+) -> None:
+    panel = _search(workshop_window, qtbot, "fret")
+    press(Qt.Key.Key_Escape)
+    assert not panel.is_active()
+    assert panel.line.hasFocus()  # ready for another search
+    press(Qt.Key.Key_Escape)
+    assert workshop_window.list_view.hasFocus()
