@@ -49,6 +49,10 @@ Now = Callable[[], dt.datetime]
 # A window shown but never painted (minimised at start) still gets its menus this soon.
 STARTUP_FALLBACK_MS = 2000
 
+# The workshop screen's window-wide keys: its tabs, a new point in a column of the board,
+# a new listening note (see WorkshopView.keys, which the tests compare with these).
+WORKSHOP_KEYS = (*(f"Alt+{n}" for n in range(1, 8)), "Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4")
+
 
 def window_title() -> str:
     """The window's title in the interface language."""
@@ -199,6 +203,7 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         self._make_menus()
+        self._make_page_keys()
         self._update_actions()
         pending, self._when_started = self._when_started, []
         for call in pending:
@@ -337,6 +342,25 @@ class MainWindow(QMainWindow):
             t(f"À &propos d’{APP_NAME}", f"&About {APP_NAME}"), self.show_about
         )
         help_menu.addAction(self.about_action)
+
+    def _make_page_keys(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
+        # From the read-only page, the workshop screen's keys open the session there and
+        # do what they say: a tab to the front, the cursor on a new point or note. Opening
+        # changes nothing in the session, closed or not; only what is then typed does.
+        # Held by the page, so live only while it is shown: the workshop screen holds the
+        # same keys for itself, and two live actions on one key would trigger neither.
+        for sequence in WORKSHOP_KEYS:
+            action = QAction(self.meeting_view)
+            action.setShortcut(QKeySequence(sequence))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, k=sequence: self._workshop_key(k))
+            self.meeting_view.addAction(action)
+
+    def _workshop_key(self, sequence: str) -> None:
+        if self.open_workshop():
+            self.workshop().run_key(sequence)
 
     def _restore_layout(self) -> None:
         geometry = self._settings.data(GEOMETRY_KEY)

@@ -31,7 +31,10 @@ _TABLE: Final = (
             (("F5", "F5"), ("Projection du tableau (second écran)", "Board projection")),
             (
                 ("Alt+1 … Alt+7", "Alt+1 … Alt+7"),
-                ("Onglets de la séance (mode atelier)", "Session tabs (workshop mode)"),
+                (
+                    "Onglets de la séance (ouvre le mode atelier au besoin)",
+                    "Session tabs (opens workshop mode if needed)",
+                ),
             ),
             (
                 ("Alt+↑ · Alt+↓", "Alt+↑ · Alt+↓"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -254,6 +255,7 @@ class WorkshopView(QWidget):
         self._stale: set[str] = set()
         self.attendance.counts_changed.connect(self.counts_changed)
         self._tab_keys: list[str] = []
+        self._keys: dict[str, Callable[[], object]] = {}
         self._add_tab(PLANNING, self.planning, t("Préparation", "Planning"))
         self._add_tab(ATTENDANCE, self.attendance, t("Présences", "Attendance"))
         self._add_tab(BOARD, self.board, t("Tableau", "Board"))
@@ -282,16 +284,28 @@ class WorkshopView(QWidget):
         # not this view's children only: the session list beside it is not one of them.
         # The view holds them, so they are live only while the workshop screen is shown.
         for n, kind in enumerate(COLUMNS, start=1):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _=False, k=kind: self.new_point(k))
-            self.addAction(action)
-        note = QAction(self)
-        note.setShortcut(QKeySequence("Ctrl+4"))
-        note.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        note.triggered.connect(self.new_note)
-        self.addAction(note)
+            self._add_key(f"Ctrl+{n}", functools.partial(self.new_point, kind))
+        self._add_key("Ctrl+4", self.new_note)
+
+    def _add_key(self, sequence: str, call: Callable[[], object]) -> None:
+        self._keys[sequence] = call
+        action = QAction(self)
+        action.setShortcut(QKeySequence(sequence))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _=False: call())
+        self.addAction(action)
+
+    def keys(self) -> list[str]:
+        """The window-wide keys of this screen (« Alt+3 », « Ctrl+1 »…), portable text."""
+        return list(self._keys)
+
+    def run_key(self, sequence: str) -> bool:
+        """Do what key ``sequence`` does on this screen; False if it is not one of its keys."""
+        call = self._keys.get(sequence)
+        if call is None:
+            return False
+        call()
+        return True
 
     def new_note(self) -> None:
         """Bring the listening notes to the front, the cursor on a new note."""
@@ -309,11 +323,7 @@ class WorkshopView(QWidget):
         self.tabs.setTabToolTip(n - 1, f"Alt+{n}")
         # Alt+1…7 rather than underlined letters: the tabs' forms use the letters. Window-wide
         # so that they work from the session list too (see _make_keys).
-        action = QAction(self)
-        action.setShortcut(QKeySequence(f"Alt+{n}"))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _=False, k=key: self._tab_key(k))
-        self.addAction(action)
+        self._add_key(f"Alt+{n}", functools.partial(self._tab_key, key))
 
     def _tab_key(self, key: str) -> None:
         self.show_tab(key)

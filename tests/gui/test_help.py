@@ -128,3 +128,63 @@ def test_tab_and_column_keys_work_from_the_session_list(workshop_window: MainWin
     workshop_window.search.focus()
     press(Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert view.current_tab() == "planning"
+
+
+def _meeting_row(db: Database, title: str) -> tuple[object, ...]:
+    from sqlalchemy import select
+
+    from alliance_desktop.storage.models import Meeting
+
+    with db.session() as s:
+        m = s.scalars(select(Meeting).where(Meeting.title == title)).one()
+        return (m.status, m.started_at, m.closed_at, m.updated_at, m.title, m.date)
+
+
+def test_workshop_keys_from_the_reading_page_open_the_session_there(
+    workshop_window: MainWindow, db: Database
+) -> None:
+    workshop_window.select_row(2)  # the GES workshop, closed
+    title = "Atelier 2 — Réduire les émissions de GES"
+    before = _meeting_row(db, title)
+    assert not workshop_window.in_workshop()
+    workshop_window.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    press(Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert workshop_window.in_workshop()
+    view = workshop_window.workshop()
+    assert view.title_label.text() == title
+    assert view.current_tab() == "board"
+
+    # Back to the page: Alt+1 opens the plan; the keyboard then wanders without a change.
+    workshop_window.leave_workshop()
+    press(Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert workshop_window.in_workshop() and view.current_tab() == "planning"
+    press(Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert view.current_tab() == "notes"
+
+    workshop_window.leave_workshop()
+    workshop_window.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
+    press(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_tab() == "board"
+    assert workshop_window.focusWidget() is view.board.columns[e.PointKind.DISSENT].draft
+    press(Qt.Key.Key_Escape)
+
+    assert _meeting_row(db, title) == before  # still closed, nothing written
+    assert view.stack.count() == 0
+
+
+def test_reading_page_and_workshop_screen_know_the_same_keys(workshop_window: MainWindow) -> None:
+    from alliance_desktop.ui.main_window import WORKSHOP_KEYS
+
+    workshop_window.select_row(1)
+    assert workshop_window.open_workshop()
+    assert sorted(workshop_window.workshop().keys()) == sorted(WORKSHOP_KEYS)
+    page_keys = {
+        sequence.toString(QKeySequence.SequenceFormat.PortableText)
+        for action in workshop_window.meeting_view.actions()
+        for sequence in action.shortcuts()
+    }
+    assert page_keys == set(WORKSHOP_KEYS)
+    # Each key is live once wherever the keyboard is: Alt+5 still switches tabs here.
+    press(Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    assert workshop_window.workshop().current_tab() == "indicators"
