@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from alliance_desktop import APP_NAME, version
+from alliance_desktop.core.enums import SessionStatus
 from alliance_desktop.core.errors import KnownError
 from alliance_desktop.core.i18n import language, t
 from alliance_desktop.services.meetings import list_meetings, meeting_detail
@@ -48,6 +49,10 @@ Now = Callable[[], dt.datetime]
 
 # A window shown but never painted (minimised at start) still gets its menus this soon.
 STARTUP_FALLBACK_MS = 2000
+
+# « Démarrer la séance » and « Clore la séance » (the latter asks first).
+START_KEY = "Ctrl+Shift+D"
+CLOSE_KEY = "Ctrl+Shift+L"
 
 # The workshop screen's window-wide keys: its tabs, a new point in a column of the board,
 # a new listening note (see WorkshopView.keys, which the tests compare with these).
@@ -292,11 +297,13 @@ class MainWindow(QMainWindow):
             t("Mode a&telier", "&Workshop mode"), self.toggle_workshop, "Ctrl+E"
         )
         self.workshop_action.setCheckable(True)
+        # Ctrl+Shift and the menu's underlined letter in French (Démarrer, cLore): free in
+        # the whole window, and away from the keys typed while taking notes.
         self.start_action = self._action(
-            t("&Démarrer la séance", "S&tart the session"), self._start_session
+            t("&Démarrer la séance", "S&tart the session"), self._start_session, START_KEY
         )
         self.close_session_action = self._action(
-            t("C&lore la séance", "&Close the session"), self._close_session
+            t("C&lore la séance", "&Close the session"), self._close_session, CLOSE_KEY
         )
         self.search_action = self._action(
             t("Rec&hercher…", "Searc&h…"), self.search.focus, "Ctrl+F"
@@ -478,6 +485,7 @@ class MainWindow(QMainWindow):
             if workshop.meeting_id != summary.id and workshop.open_meeting(summary.id):
                 self.workshop_opened.emit(summary.id)
                 self.meeting_shown.emit(summary.id)
+            self._update_actions()
             self._update_counts()
             return
         try:
@@ -533,6 +541,7 @@ class MainWindow(QMainWindow):
 
             workshop = WorkshopView(self._db, self.undo_group, now=self._now, parent=self)
             workshop.sessions_changed.connect(self.reload)
+            workshop.sessions_changed.connect(self._update_actions)  # started or closed
             workshop.counts_changed.connect(self._update_counts)
             workshop.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
             self.right_stack.addWidget(workshop)
@@ -669,9 +678,15 @@ class MainWindow(QMainWindow):
             self.workshop().close_session()
 
     def _update_actions(self) -> None:
+        if not self._started:
+            return  # no actions yet: finish_startup updates them once made
         editing = self.in_workshop()
-        for action in (self.start_action, self.close_session_action, self.projection_action):
-            action.setEnabled(editing)
+        status = self.workshop().status() if editing else None
+        # Only what the session's state allows: starting a closed session again would
+        # erase when it was closed.
+        self.start_action.setEnabled(status == SessionStatus.PLANNED)
+        self.close_session_action.setEnabled(status == SessionStatus.RUNNING)
+        self.projection_action.setEnabled(editing)
 
     # --- other actions ----------------------------------------------------------------
 

@@ -30,6 +30,13 @@ _TABLE: Final = (
             (("Ctrl+Z · Ctrl+Y", "Ctrl+Z · Ctrl+Y"), ("Annuler · rétablir", "Undo · redo")),
             (("F5", "F5"), ("Projection du tableau (second écran)", "Board projection")),
             (
+                ("Ctrl+Maj+D · Ctrl+Maj+L", "Ctrl+Shift+D · Ctrl+Shift+L"),
+                (
+                    "Démarrer · clore la séance (mode atelier, clore demande confirmation)",
+                    "Start · close the session (workshop mode; closing asks first)",
+                ),
+            ),
+            (
                 ("Alt+1 … Alt+7", "Alt+1 … Alt+7"),
                 (
                     "Onglets de la séance (ouvre le mode atelier au besoin)",
@@ -115,6 +122,10 @@ _TABLE: Final = (
             (("F2", "F2"), ("Modifie la cellule", "Edits the cell")),
             (("Suppr", "Delete"), ("Supprime la ligne choisie", "Deletes the chosen line")),
         ),
+    ),
+    (
+        ("Photos", "Photos"),
+        ((("Alt+J", "Alt+P"), ("Ajouter des photos", "Add photos")),),
     ),
     (
         ("Projection", "Projection"),

@@ -407,6 +407,10 @@ class WorkshopView(QWidget):
         else:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def status(self) -> e.SessionStatus | None:
+        """The state of the session shown (planned, running, closed), if any."""
+        return self.data.plan.status if self.data is not None else None
+
     def counts(self) -> tuple[int, int]:
         """People present and points noted, for the status bar."""
         return self.attendance.present(), len(self.board.points())
@@ -583,8 +587,8 @@ class WorkshopView(QWidget):
     # --- starting and closing --------------------------------------------------------
 
     def start(self) -> None:
-        """« Démarrer la séance »: the clock starts now."""
-        if self.data is None:
+        """« Démarrer la séance »: the clock starts now (a planned session only)."""
+        if self.data is None or self.data.plan.status != e.SessionStatus.PLANNED:
             return
         now = to_utc(self._now())
         self._run(lambda: start_meeting(self.context.db, self.context.meeting_id, now))

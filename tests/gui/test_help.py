@@ -60,6 +60,8 @@ def test_every_key_listed_is_bound(workshop_window: MainWindow) -> None:
         "F5",
         "F1",
         "Ctrl+R",
+        "Ctrl+Shift+D",
+        "Ctrl+Shift+L",
         "Alt+Up",
         "Alt+Down",
         "Ctrl+1",

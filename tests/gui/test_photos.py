@@ -160,3 +160,22 @@ def test_landscape_and_portrait_thumbnails_are_shown_whole(
     # The caption, below, has room for more than one line.
     rect = tab.view.visualRect(landscape)
     assert rect.height() >= THUMBNAIL.height() + 2 * tab.view.fontMetrics().lineSpacing()
+
+
+def test_alt_j_adds_photos_as_f1_says(
+    tab: PhotosTab, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alliance_desktop.ui.shortcuts import shortcut_sections
+
+    asked: list[bool] = []
+
+    def choose(*_args: object) -> tuple[list[str], str]:
+        asked.append(True)
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
+    tab.view.setFocus()
+    press(Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: asked == [True])  # a mnemonic clicks after a short flash
+    photos = dict(shortcut_sections())["Photos"]
+    assert ("Alt+J", "Ajouter des photos") in photos

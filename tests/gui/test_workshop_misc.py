@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from alliance_desktop.app import build_main_window
@@ -82,3 +83,48 @@ def test_another_database_leaves_the_workshop(workshop_window: MainWindow, tmp_p
     assert w.workshop().meeting_id is None
     assert w.workshop().stack.count() == 0
     w.database.close()
+
+
+def test_keys_start_then_close_the_session_after_asking(
+    workshop_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alliance_desktop.ui.main_window import CLOSE_KEY, START_KEY
+
+    w = workshop_window
+    asked: list[str] = []
+
+    def answer(*args: object, **_kw: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert (START_KEY, CLOSE_KEY) == ("Ctrl+Shift+D", "Ctrl+Shift+L")
+    w.new_session()
+    view = w.workshop()
+    assert view.status() == e.SessionStatus.PLANNED
+    assert w.start_action.isEnabled() and not w.close_session_action.isEnabled()
+    view.planning.title.setFocus()  # a text field has the keyboard: the keys still work
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    press(Qt.Key.Key_D, shift_ctrl)
+    assert view.status() == e.SessionStatus.RUNNING
+    assert view.current_tab() == "board"
+    assert not w.start_action.isEnabled() and w.close_session_action.isEnabled()
+    press(Qt.Key.Key_L, shift_ctrl)
+    assert asked and asked[0].startswith("Clore la séance maintenant")
+    assert view.status() == e.SessionStatus.CLOSED
+    # A closed session is not started again by mistake: that would erase its closing.
+    assert not w.start_action.isEnabled() and not w.close_session_action.isEnabled()
+    press(Qt.Key.Key_D, shift_ctrl)
+    view.start()
+    assert view.status() == e.SessionStatus.CLOSED
+
+
+def test_closing_by_key_can_be_refused(
+    workshop_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = workshop_window
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_kw: QMessageBox.StandardButton.No)
+    w.select_row(1)  # the air workshop, running
+    assert w.open_workshop("board")
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.workshop().status() == e.SessionStatus.RUNNING
