@@ -10,7 +10,7 @@ from typing import Final
 from alliance_desktop.core import enums as e
 from alliance_desktop.core.dates import clock, long_date
 from alliance_desktop.core.i18n import t
-from alliance_desktop.core.labels import label, short_theme
+from alliance_desktop.core.labels import counted, label, short_theme
 from alliance_desktop.services.meetings import MeetingDetail, MeetingSummary
 
 # QTextDocument understands a subset of CSS 2.1: element and class selectors, colours,
@@ -62,14 +62,6 @@ def _colon() -> str:
     return t("\u00a0: ", ": ")
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _present(n: int) -> str:
-    return t(_plural(n, "présent", "présents"), f"{n} present")
-
-
 def _list(items: Iterable[str], tag: str = "ul") -> str:
     body = "".join(f"<li>{esc(i)}</li>" for i in items)
     return f"<{tag}>{body}</{tag}>" if body else ""
@@ -117,10 +109,6 @@ def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
 
-def _counts(counter: Counter[str]) -> str:
-    return " · ".join(f"{name} {n}" for name, n in _ranked(counter))
-
-
 def _count_table(counter: Counter[str], columns: int = 3) -> str:
     """Names and counts in columns, read downwards (the Rencontres gather 20 organisations)."""
     items = _ranked(counter)
@@ -148,14 +136,18 @@ def _attendance(d: MeetingDetail) -> str:
             f'<p class="empty">{t("Aucune présence enregistrée.", "No attendance recorded.")}</p>'
         )
         return "".join(out)
-    roles = Counter({label(role): n for role, n in d.attendance_by_role.items()})
+    # « 18 membres · 1 intervenant·e »: the largest first, ties in the attendance tab's order.
+    order = list(e.Role)
+    roles = sorted(d.attendance_by_role.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+    by_role = " · ".join(counted(role, n) for role, n in roles if n)
     orgs = Counter(
         {
             (name if name != "—" else t("sans organisation", "no organisation")): n
             for name, n in d.attendance_by_org.items()
         }
     )
-    out.append(f'<p class="meta"><b>{esc(_present(total))}</b> — {esc(_counts(roles))}</p>')
+    present = esc(counted(e.AttendanceStatus.PRESENT, total))
+    out.append(f'<p class="meta"><b>{present}</b> — {esc(by_role)}</p>')
     out.append(f"<h3>{t('Par organisation', 'By organisation')}</h3>{_count_table(orgs)}")
     return "".join(out)
 

@@ -85,7 +85,7 @@ def test_keyboard_selection_shows_the_session_points(window: MainWindow) -> None
         "Second paragraphe.",
         "17:00–19:00 · Salle des conférences",
         "Intervenant : The Shift Project",
-        "2 présents — intervenant·e 1 · membre 1",
+        "2 présent·es — 1 membre · 1 intervenant·e",
         "Par organisation",
         "Métropole",
         "The Shift Project",
@@ -99,6 +99,40 @@ def test_keyboard_selection_shows_the_session_points(window: MainWindow) -> None
     assert detail is not None
     assert "Intervenant</b>\u00a0: The Shift Project" in meeting_html(detail)
     assert window.count_label.text() == "3 séances · 2 présents · 4 points · 1 note d’écoute"
+
+
+def test_attendance_counts_put_the_number_first_in_the_plural(
+    window: MainWindow, db: Database
+) -> None:
+    from sqlalchemy import select
+
+    from alliance_desktop.storage.models import Attendance, Meeting, Person
+
+    with db.session() as s:
+        ges = s.scalars(select(Meeting).where(Meeting.number == 5)).one()
+        for i in range(3):
+            person = Person(first_name="Habitant", last_name=f"Numéro {i}")
+            s.add(
+                Attendance(
+                    meeting=ges,
+                    person=person,
+                    role=e.Role.RESIDENT,
+                    status=e.AttendanceStatus.PRESENT,
+                )
+            )
+    window.select_row(2)
+    window.reload()
+    detail = window.meeting_view.detail
+    assert detail is not None
+    # The number before its word, tied to it by a non-breaking space.
+    assert (
+        "<b>5\u00a0présent·es</b> — 3\u00a0habitant·es · 1\u00a0membre · 1\u00a0intervenant·e"
+        in (meeting_html(detail))
+    )
+    set_language("en")
+    assert "<b>5\u00a0present</b> — 3\u00a0residents · 1\u00a0member · 1\u00a0speaker" in (
+        meeting_html(detail)
+    )
 
 
 def test_session_actions_step_through_the_list(window: MainWindow) -> None:
