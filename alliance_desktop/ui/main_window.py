@@ -693,14 +693,16 @@ class MainWindow(QMainWindow):
     def choose_language(self, code: str) -> None:
         """Remember the interface language; it applies at the next start."""
         self._settings.set_text(LANGUAGE_KEY, code)
-        if code != language():
-            self.statusBar().showMessage(
-                t(
-                    "La langue choisie s’appliquera au prochain démarrage.",
-                    "The chosen language will apply at the next start.",
-                ),
-                8000,
-            )
+        if code == language():
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        french = "La langue choisie s’appliquera au prochain démarrage de l’application."
+        english = "The chosen language will apply the next time the application starts."
+        # A box rather than the status bar, where it went unseen; said in both languages,
+        # the one in use first, for whoever chose the other one.
+        first, second = (french, english) if language() == "fr" else (english, french)
+        QMessageBox.information(self, t("Langue", "Language"), f"{first}\n\n{second}")
 
     def about_text(self) -> str:
         """The body of the « À propos » box (rich text, paths escaped)."""

@@ -344,11 +344,39 @@ def test_language_choice_order(app_home: Path, monkeypatch: pytest.MonkeyPatch) 
     assert choose_language(None, app_settings()) == "fr"
 
 
-def test_language_menu_saves_the_choice(window: MainWindow) -> None:
+def test_language_menu_saves_the_choice(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _parent, title, text: said.append((title, text))
+    )
     window.language_actions["en"].trigger()
     assert app_settings().text(LANGUAGE_KEY) == "en"
-    assert "prochain démarrage" in window.statusBar().currentMessage()
     assert window.language_actions["en"].isChecked()
+    # Told in a box, in French first and then in the language chosen.
+    assert said == [
+        (
+            "Langue",
+            "La langue choisie s’appliquera au prochain démarrage de l’application.\n\n"
+            "The chosen language will apply the next time the application starts.",
+        )
+    ]
+    window.language_actions["fr"].trigger()  # back to the language in use: nothing to say
+    assert app_settings().text(LANGUAGE_KEY) == "fr"
+    assert len(said) == 1
+
+
+def test_language_box_in_english(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_language("en")
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, title, _text: said.append(title))
+    w = build_main_window(db)
+    qtbot.addWidget(w)
+    w.language_actions["fr"].trigger()
+    assert said == ["Language"]
 
 
 def test_open_another_database(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
