@@ -150,19 +150,39 @@ def shortcut_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def shortcuts_html() -> str:
-    """The help as rich text: one table per section."""
-    parts = []
-    for section, lines in shortcut_sections():
-        rows = "".join(
-            f"<tr><td style='padding: 2px 14px 2px 0'><b>{html.escape(keys)}</b></td>"
-            f"<td style='padding: 2px 0'>{html.escape(action)}</td></tr>"
+def _column_html(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    # One table for all the sections of a column, so that their keys and what the keys do
+    # start at the same place from one section to the next.
+    rows = []
+    for n, (section, lines) in enumerate(sections):
+        top = 0 if n == 0 else 12
+        rows.append(
+            f"<tr><td colspan='2' style='padding: {top}px 0 4px 0; font-size: large'>"
+            f"<b>{html.escape(section)}</b></td></tr>"
+        )
+        rows.extend(
+            "<tr><td style='padding: 2px 14px 2px 0' nowrap><b>"
+            f"{html.escape(keys)}</b></td><td style='padding: 2px 0'>{html.escape(action)}</td></tr>"
             for keys, action in lines
         )
-        parts.append(
-            f"<h3 style='margin: 10px 0 4px 0'>{html.escape(section)}</h3><table>{rows}</table>"
-        )
-    return "".join(parts)
+    return f"<table cellspacing='0' cellpadding='0'>{''.join(rows)}</table>"
+
+
+def shortcuts_html() -> str:
+    """The help as rich text: the sections in two columns, balanced by their lines."""
+    sections = shortcut_sections()
+    # Sections keep their order; the first column stops where the longer column is shortest.
+    sizes = [len(lines) + 2 for _name, lines in sections]
+    total = sum(sizes)
+    split = min(range(1, len(sections)), key=lambda k: max(sum(sizes[:k]), total - sum(sizes[:k])))
+    left, right = sections[:split], sections[split:]
+    return (
+        "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+        f"<td valign='top' width='50%'>{_column_html(left)}</td>"
+        "<td width='28'></td>"
+        f"<td valign='top' width='50%'>{_column_html(right)}</td>"
+        "</tr></table>"
+    )
 
 
 class ShortcutOverlay(QWidget):
@@ -190,12 +210,22 @@ class ShortcutOverlay(QWidget):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setText(shortcuts_html())
         self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The scroll area then sizes the text by its height at the width it has, not by
+        # its minimum size (that of a narrow column), which scrolled for nothing.
+        policy = self.text.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.text.setSizePolicy(policy)
+        self.text.setMinimumHeight(1)
         scroll = QScrollArea(panel)
         scroll.setWidget(self.text)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The page's white on the viewport only: a rule reaching every grandchild of the
+        # scroll area also drew its scroll bar, as a bare bracket.
         scroll.setStyleSheet(
-            "QScrollArea, QScrollArea > QWidget > QWidget { background: #ffffff; }"
+            "QScrollArea { background: #ffffff; }"
+            "QWidget#qt_scrollarea_viewport { background: #ffffff; }"
         )
         hint = QLabel(t("F1 ou Échap pour fermer", "F1 or Escape to close"), panel)
         inner = QVBoxLayout(panel)
@@ -204,6 +234,9 @@ class ShortcutOverlay(QWidget):
         inner.addWidget(scroll, 1)
         inner.addWidget(hint, 0, Qt.AlignmentFlag.AlignRight)
         self._panel = panel
+        self._title = title
+        self._hint = hint
+        self.scroll_area = scroll
         self._previous: QWidget | None = None
         self.hide()
         parent.installEventFilter(self)
@@ -229,8 +262,23 @@ class ShortcutOverlay(QWidget):
         parent = self.parentWidget()
         assert parent is not None
         self.setGeometry(parent.rect())
-        width = min(max(self.width() - 80, 300), 880)
-        height = min(max(self.height() - 60, 200), 900)
+        # Wide enough for the two columns of keys side by side on a 1280-pixel screen.
+        width = min(max(self.width() - 80, 300), 1200)
+        # As tall as the keys need, no taller than the window: no band of white below them.
+        inner = self._panel.layout()
+        assert inner is not None
+        margins = inner.contentsMargins()
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()  # measured as if shown
+        needed = (
+            margins.top()
+            + margins.bottom()
+            + self._title.sizeHint().height()
+            + self.text.heightForWidth(width - margins.left() - margins.right() - bar)
+            + self._hint.sizeHint().height()
+            + 2 * inner.spacing()
+            + 16
+        )
+        height = min(max(self.height() - 60, 200), 900, needed)
         self._panel.setGeometry(
             (self.width() - width) // 2, (self.height() - height) // 2, width, height
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from alliance_desktop.core import enums as e
@@ -190,3 +191,39 @@ def test_reading_page_and_workshop_screen_know_the_same_keys(workshop_window: Ma
     # Each key is live once wherever the keyboard is: Alt+5 still switches tabs here.
     press(Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
     assert workshop_window.workshop().current_tab() == "indicators"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1440, 900)])
+def test_f1_fits_a_laptop_screen_in_two_aligned_columns(
+    qtbot: QtBot, db: Database, width: int, height: int
+) -> None:
+    from alliance_desktop.app import build_main_window
+
+    window = build_main_window(db)
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    window.toggle_shortcuts()
+    overlay = window.shortcut_overlay()
+    assert overlay is not None
+    # Every key at once: no scroll bar, and the panel inside the window.
+    assert overlay.scroll_area.verticalScrollBar().maximum() == 0
+    panel = overlay.findChild(QWidget, "shortcutPanel")
+    assert panel is not None and window.rect().contains(panel.geometry())
+    # One table per column (inside the one holding both): their sections line up.
+    assert shortcuts_html().count("<table") == 3
+
+
+def test_f1_scrolls_in_a_small_window(qtbot: QtBot, db: Database) -> None:
+    from alliance_desktop.app import build_main_window
+
+    window = build_main_window(db)
+    qtbot.addWidget(window)
+    window.resize(800, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    window.toggle_shortcuts()
+    overlay = window.shortcut_overlay()
+    assert overlay is not None
+    assert overlay.scroll_area.verticalScrollBar().maximum() > 0
