@@ -286,3 +286,39 @@ db.close()
         env={"QT_QPA_PLATFORM": "offscreen", "ALLIANCE_DESKTOP_HOME": str(tmp_path)},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_directory_organisation_column_is_never_squeezed(qtbot: QtBot, db: Database) -> None:
+    from alliance_desktop.storage.models import Organisation, Person
+    from alliance_desktop.ui.members.common import FillColumn
+
+    long_name = "Direction du développement durable et de l'énergie"
+    with db.session() as s:
+        org = Organisation(name=long_name)
+        s.add(
+            Person(
+                first_name="Sophie",
+                last_name="Anonyme",
+                organisation=org,
+                function="Chargée de mission adaptation au changement climatique",
+                email="sophie.anonyme.chargee-de-mission@exemple.org",
+                phone="04 73 00 00 00",
+            )
+        )
+    w = DirectoryWindow(db)
+    qtbot.addWidget(w)
+    w.resize(1100, 620)
+    w.show()
+    qtbot.waitExposed(w)
+    view, proxy = w.people_view, w.people_proxy
+    header = view.horizontalHeader()
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "Anonyme")
+    cell = proxy.index(row, 2)
+    assert cell.data() == long_name
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == long_name  # whole when cut short
+    # The other columns fill this width: the organisation keeps a readable width.
+    assert header.sectionSize(2) >= FillColumn.FLOOR
+    # With room, the whole name, and the table filled to its right edge.
+    w.resize(1600, 620)
+    qtbot.waitUntil(lambda: header.sectionSize(2) >= view.sizeHintForColumn(2))
+    assert header.length() >= view.viewport().width() - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -67,10 +67,59 @@ def records_table(
     # pushes the other columns out of sight.
     header.setMaximumSectionSize(420)
     if stretch >= 0:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    model.modelReset.connect(view.resizeColumnsToContents)
-    view.resizeColumnsToContents()
+        filler = FillColumn(view, stretch)
+        model.modelReset.connect(filler.fit_contents)
+        filler.fit_contents()
+    else:
+        model.modelReset.connect(view.resizeColumnsToContents)
+        view.resizeColumnsToContents()
     return view, proxy
+
+
+class FillColumn(QObject):
+    """Gives one column of a table the width its neighbours leave, never less than its text.
+
+    Qt's stretched column takes only what is left, and when the others' texts fill the
+    table it shrank to « Direction … ». This one is sized to its content like the others,
+    or at least :attr:`FLOOR` pixels when the others leave less, and widened to fill the
+    table when there is room; a text cut short shows whole in its tooltip.
+    """
+
+    FLOOR = 180
+
+    def __init__(self, view: QTableView, column: int) -> None:
+        """Size ``column`` of ``view`` now and whenever the table is resized."""
+        super().__init__(view)
+        self._view = view
+        self._column = column
+        self._content = 0
+        self._viewport = view.viewport()
+        self._viewport.installEventFilter(self)
+
+    def fit_contents(self) -> None:
+        """Every column to its content (after new rows), then the room left to the column."""
+        self._view.resizeColumnsToContents()
+        self._content = self._view.horizontalHeader().sectionSize(self._column)
+        self.fit()
+
+    def fit(self) -> None:
+        """Widen the column to the table's width if the others leave room."""
+        header = self._view.horizontalHeader()
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != self._column and not header.isSectionHidden(c)
+        )
+        room = self._view.viewport().width() - others
+        header.resizeSection(self._column, max(min(self._content, max(room, self.FLOOR)), room))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Follow the table's width."""
+        # The event's type first: while the table is destroyed, its viewport still gets
+        # events, and the table must not be touched then.
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self.fit()
+        return super().eventFilter(watched, event)
 
 
 def selected_records(view: QTableView, model: RecordsModel[R]) -> list[R]:

@@ -51,8 +51,13 @@ def people_columns() -> list[Column[PersonData]]:
     return [
         Column(t("Nom", "Last name"), lambda p: p.last_name, lambda p: fold(p.last_name)),
         Column(t("Prénom", "First name"), lambda p: p.first_name),
-        Column(t("Organisation", "Organisation"), lambda p: p.organisation),
-        Column(t("Fonction", "Function"), lambda p: p.function or ""),
+        # The whole text on hover, for a long name cut at the column's widest.
+        Column(
+            t("Organisation", "Organisation"),
+            lambda p: p.organisation,
+            tooltip=lambda p: p.organisation or None,
+        ),
+        Column(t("Fonction", "Function"), lambda p: p.function or "", tooltip=lambda p: p.function),
         Column(t("Courriel", "E-mail"), lambda p: p.email or ""),
         Column(t("Téléphone", "Phone"), lambda p: p.phone or ""),
         Column(
@@ -125,7 +130,9 @@ class DirectoryWindow(QDialog):
         layout.addWidget(self.status)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         self.reload()
-        self.resize(1100, 620)
+        # Wider where the screen allows: nine columns, organisations' full names among them.
+        screen = self.screen().availableGeometry().width()
+        self.resize(min(1400, max(1100, screen - 60)), 620)
 
     # --- building -----------------------------------------------------------------------
 
