@@ -1,5 +1,6 @@
 """Human labels of the vocabulary, in French and English."""
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from alliance_desktop.core import enums as e
@@ -159,6 +160,14 @@ def counted(value: StrEnum, n: int, lang: str | None = None) -> str:
     fr, en = _LABELS[key]
     fr_many, en_many = _PLURALS.get(key, (fr, en))
     return plural(n, (fr, fr_many), (en, en_many), lang)
+
+
+def enumeration(items: Sequence[str], lang: str | None = None) -> str:
+    """« A, B et C » in French, « A, B and C » in English: names read as a sentence."""
+    if len(items) <= 1:
+        return "".join(items)
+    last = " and " if (lang or language()) == "en" else " et "
+    return ", ".join(items[:-1]) + last + items[-1]
 
 
 def label(value: StrEnum, lang: str | None = None) -> str:

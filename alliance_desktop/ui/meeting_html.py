@@ -10,7 +10,7 @@ from typing import Final
 from alliance_desktop.core import enums as e
 from alliance_desktop.core.dates import clock, long_date
 from alliance_desktop.core.i18n import t
-from alliance_desktop.core.labels import counted, label, short_theme
+from alliance_desktop.core.labels import counted, enumeration, label, short_theme
 from alliance_desktop.services.meetings import MeetingDetail, MeetingSummary
 
 # QTextDocument understands a subset of CSS 2.1: element and class selectors, colours,
@@ -99,7 +99,7 @@ def _contributors(d: MeetingDetail) -> str:
         if name:
             by_role.setdefault(role, []).append(name)
     return "".join(
-        f'<p class="meta"><b>{esc(label(role))}</b>{_colon()}{esc(", ".join(names))}</p>'
+        f'<p class="meta"><b>{esc(label(role))}</b>{_colon()}{esc(enumeration(names))}</p>'
         for role, names in by_role.items()
     )
 

@@ -178,9 +178,11 @@ class PlanningTab(QWidget):
             self.start_time.setTime(_qtime(f.start_time))
             self.end_time.setTime(_qtime(f.planned_end))
             _set_line(self.location, f.location or "")
-            _set_line(self.speakers, "; ".join(f.speakers))
-            _set_line(self.co_facilitators, "; ".join(f.co_facilitators))
-            _set_line(self.graphic, "; ".join(f.graphic_facilitators))
+            # French sets a non-breaking space before the semicolon; English does not.
+            between = t("\u00a0; ", "; ")
+            _set_line(self.speakers, between.join(f.speakers))
+            _set_line(self.co_facilitators, between.join(f.co_facilitators))
+            _set_line(self.graphic, between.join(f.graphic_facilitators))
             if self.background.toPlainText() != (f.background or ""):
                 self.background.setPlainText(f.background or "")
         finally:

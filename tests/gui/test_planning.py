@@ -204,3 +204,20 @@ def test_the_timer_ticks_by_itself(
     assert not view.start_button.isVisible() and view.close_button.isVisible()
     fake_clock.now = dt.datetime.combine(fake_clock.now.date(), dt.time(18, 50))
     qtbot.waitUntil(lambda: view.alert_label.text() == "Moins de 15 minutes avant 19 h.")
+
+
+def test_co_facilitators_read_as_a_list(
+    workshop_window: MainWindow, planning: PlanningTab, db: Database
+) -> None:
+    from alliance_desktop.ui.meeting_html import meeting_html
+
+    planning.co_facilitators.setFocus()
+    type_text("Métropole;Ville ; CISCA")
+    planning.title.setFocus()  # leaving the field saves it
+    # Shown back with French spacing, and read back the same.
+    assert planning.co_facilitators.text() == "Métropole\u00a0; Ville\u00a0; CISCA"
+    assert planning.fields().co_facilitators == ("Métropole", "Ville", "CISCA")
+    workshop_window.leave_workshop()
+    detail = workshop_window.meeting_view.detail
+    assert detail is not None
+    assert "<b>Co-animation</b>\u00a0: Métropole, Ville et CISCA</p>" in meeting_html(detail)

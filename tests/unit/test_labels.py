@@ -5,7 +5,7 @@ from enum import StrEnum
 import pytest
 
 from alliance_desktop.core import enums as e
-from alliance_desktop.core.labels import counted, label, plural
+from alliance_desktop.core.labels import counted, enumeration, label, plural
 
 ENUMS: list[type[StrEnum]] = [
     obj
@@ -52,3 +52,11 @@ def test_every_role_and_status_has_a_french_plural() -> None:
     for cls in (e.Role, e.AttendanceStatus):
         for member in cls:
             assert counted(member, 2, "fr") != f"2\u00a0{label(member, 'fr')}", member
+
+
+def test_names_read_as_a_sentence() -> None:
+    assert enumeration([], "fr") == ""
+    assert enumeration(["CISCA"], "fr") == "CISCA"
+    assert enumeration(["Métropole", "CISCA"], "fr") == "Métropole et CISCA"
+    assert enumeration(["Métropole", "Ville", "CISCA"], "fr") == "Métropole, Ville et CISCA"
+    assert enumeration(["Métropole", "Ville", "CISCA"], "en") == "Métropole, Ville and CISCA"
