@@ -24,7 +24,7 @@ import alliance_desktop.ui.meeting_html  # noqa: F401
 from alliance_desktop import APP_ID, APP_NAME, ORG_NAME
 from alliance_desktop.core import paths
 from alliance_desktop.core.dates import long_date
-from alliance_desktop.core.errors import DatabaseError, KnownError
+from alliance_desktop.core.errors import DatabaseError, KnownError, os_reason
 from alliance_desktop.core.i18n import SUPPORTED, set_language, t
 from alliance_desktop.storage.database import Database, open_database
 from alliance_desktop.ui.settings import FILE_NAME, LANGUAGE_KEY, Settings
@@ -218,8 +218,8 @@ def _open_start_database(db_path: Path, demo: bool, stack: contextlib.ExitStack)
         except OSError as exc:
             raise DatabaseError(
                 t(
-                    f"Impossible de créer le dossier « {db_path.parent} » : {exc.strerror}.",
-                    f"Cannot create the folder “{db_path.parent}”: {exc.strerror}.",
+                    f"Impossible de créer le dossier « {db_path.parent} » : {os_reason(exc)}.",
+                    f"Cannot create the folder “{db_path.parent}”: {os_reason(exc)}.",
                 )
             ) from exc
     return open_database(db_path, backup_dir=paths.backups_dir())

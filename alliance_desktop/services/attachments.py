@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance_desktop.core import enums as e
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 from alliance_desktop.services.workshop import Changes, Part, clean_text
 from alliance_desktop.storage.database import Database
@@ -131,8 +131,8 @@ def read_photo(path: Path) -> tuple[str, Normalised]:
     except OSError as exc:
         raise _refuse(
             path.name,
-            f"le fichier ne peut pas être lu ({exc.strerror})",
-            f"the file cannot be read ({exc.strerror})",
+            f"le fichier ne peut pas être lu ({os_reason(exc)})",
+            f"the file cannot be read ({os_reason(exc)})",
         ) from exc
     return path.name, normalise_image(raw, path.name)
 

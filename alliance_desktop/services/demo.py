@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance_desktop.core import enums as e
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 from alliance_desktop.core.paths import project_root
 from alliance_desktop.storage.database import open_database
@@ -69,9 +69,9 @@ def load_demo_content(source: Path | None = None) -> dict[str, Any]:
     except OSError as exc:
         raise KnownError(
             t(
-                f"Le contenu de démonstration « {path} » est introuvable ({exc.strerror}) : "
+                f"Le contenu de démonstration « {path} » est introuvable ({os_reason(exc)}) : "
                 "réinstallez l'application.",
-                f"The demo content “{path}” cannot be found ({exc.strerror}): "
+                f"The demo content “{path}” cannot be found ({os_reason(exc)}): "
                 "reinstall the application.",
             )
         ) from exc
@@ -108,8 +108,8 @@ def _remove_existing(path: Path) -> None:
         except OSError as exc:
             raise KnownError(
                 t(
-                    f"Impossible de remplacer « {p} » ({exc.strerror}).",
-                    f"Cannot replace “{p}” ({exc.strerror}).",
+                    f"Impossible de remplacer « {p} » ({os_reason(exc)}).",
+                    f"Cannot replace “{p}” ({os_reason(exc)}).",
                 )
             ) from exc
 

@@ -180,9 +180,9 @@ def _check_writable_folder(path: Path) -> None:
     except OSError as exc:
         raise DatabaseError(
             t(
-                f"Le dossier « {folder} » n'accepte pas l'écriture ({exc.strerror}) : "
+                f"Le dossier « {folder} » n'accepte pas l'écriture ({os_reason(exc)}) : "
                 "choisissez un autre emplacement.",
-                f"The folder “{folder}” cannot be written to ({exc.strerror}): "
+                f"The folder “{folder}” cannot be written to ({os_reason(exc)}): "
                 "choose another place.",
             )
         ) from exc

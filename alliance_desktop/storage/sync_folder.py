@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 
 WORKSPACE_FILE = "alliance-workspace.json"
@@ -203,8 +203,8 @@ def read_workspace(shared: Path) -> dict[str, str] | None:
     except OSError as exc:
         raise SharedFolderError(
             t(
-                f"Lecture de « {path} » impossible ({exc.strerror}).",
-                f"Cannot read “{path}” ({exc.strerror}).",
+                f"Lecture de « {path} » impossible ({os_reason(exc)}).",
+                f"Cannot read “{path}” ({os_reason(exc)}).",
             )
         ) from exc
     try:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from alliance_desktop import APP_NAME
 from alliance_desktop.core import enums as e
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 from alliance_desktop.core.labels import label, short_theme
 from alliance_desktop.core.objectives import Status, status_label
@@ -768,8 +768,8 @@ class IndicatorDashboard(QMainWindow):
         except OSError as exc:
             self._warn(
                 t(
-                    f"Impossible d'écrire « {path} » ({exc.strerror}).",
-                    f"Cannot write “{path}” ({exc.strerror}).",
+                    f"Impossible d'écrire « {path} » ({os_reason(exc)}).",
+                    f"Cannot write “{path}” ({os_reason(exc)}).",
                 )
             )
             return path

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Final
 
 from alliance_desktop.core import paths
-from alliance_desktop.core.errors import KnownError
+from alliance_desktop.core.errors import KnownError, os_reason
 from alliance_desktop.core.i18n import t
 
 if TYPE_CHECKING:
@@ -187,8 +187,8 @@ def copy_to_local(path: Path, folder: Path | None = None) -> Path:
     except OSError as exc:
         raise KnownError(
             t(
-                f"La copie locale « {made} » n'a pas pu être renommée ({exc.strerror}).",
-                f"The local copy “{made}” could not be renamed ({exc.strerror}).",
+                f"La copie locale « {made} » n'a pas pu être renommée ({os_reason(exc)}).",
+                f"The local copy “{made}” could not be renamed ({os_reason(exc)}).",
             )
         ) from exc
     return target
