@@ -7,7 +7,9 @@ so that a foreign, corrupt or newer file is refused with its bytes untouched.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,10 +175,13 @@ def _check_writable_folder(path: Path) -> None:
         )
     # SQLite in WAL mode creates -wal and -shm files beside the database: the folder
     # itself must accept new files, not only the database file.
-    probe = folder / f".{path.name}.probe"
+    # A probe of its own each time: the export and import workers open the same database
+    # while the window holds it, and with one shared probe name one opener's unlink could
+    # remove the other's file, which then failed as an unwritable folder.
     try:
-        probe.write_bytes(b"")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+        os.close(fd)
+        Path(probe).unlink(missing_ok=True)
     except OSError as exc:
         raise DatabaseError(
             t(

@@ -223,3 +223,20 @@ def test_new_file_in_readonly_folder_is_refused(tmp_path: Path) -> None:
 def test_missing_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="n'existe pas"):
         open_database(tmp_path / "nowhere" / "a.sqlite3")
+
+
+def test_concurrent_openers_do_not_trip_over_each_others_probe(tmp_path: Path) -> None:
+    # The window, an export worker and an import worker open the same file at once.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alliance_desktop.storage.database import _check_writable_folder
+
+    path = tmp_path / "alliance.sqlite3"
+
+    def probe_many(_: int) -> None:
+        for _ in range(300):
+            _check_writable_folder(path)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(probe_many, range(6)))
+    assert [p.name for p in tmp_path.iterdir()] == []
