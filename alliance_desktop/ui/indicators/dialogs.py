@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import Qt
@@ -92,9 +93,9 @@ class _EditDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-    def save(self) -> si.IndicatorChanges:
-        """Write the form through the service; raises KnownError to keep the dialog open."""
-        raise NotImplementedError
+    # Each dialog defines it: write the form through the service, raising KnownError to
+    # keep the dialog open. Declared, not defined here (Qt's metaclass rules out abc).
+    save: Callable[[], si.IndicatorChanges]
 
     def accept(self) -> None:
         """Save, then close; on a refusal, say why and stay open."""

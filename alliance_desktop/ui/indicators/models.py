@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -70,13 +70,11 @@ class _RowsModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self._rows: list[R] = []
 
-    def headers(self) -> tuple[str, ...]:
-        """Column titles, in the interface language."""
-        raise NotImplementedError
-
-    def cell(self, record: R, column: int, role: int) -> Any:
-        """What one cell holds for ``role`` (None: nothing)."""
-        raise NotImplementedError
+    # Each table defines these two as methods: its column titles in the interface language,
+    # and what one cell holds for a role (None: nothing). Declared, not defined here, as
+    # Qt's metaclass rules out abc's abstract methods.
+    headers: Callable[[], tuple[str, ...]]
+    cell: Callable[[R, int, int], Any]
 
     def set_rows(self, rows: Sequence[R]) -> None:
         """Replace every row (a theme holds tens of rows: a reset is cheap)."""
