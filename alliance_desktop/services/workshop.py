@@ -335,9 +335,9 @@ class ClockState:
     """Elapsed and remaining time of a running session, and the warning to show."""
 
     elapsed: dt.timedelta
-    remaining: dt.timedelta | None  # to the nearest of the two hours, the plan and 19:00
+    remaining: dt.timedelta  # to the nearest of the two hours, the plan and 19:00
     alert: ClockAlert
-    limit: EndLimit = EndLimit.LATEST_END  # the rule that sets the end counted down to
+    limit: EndLimit  # the rule that sets the end counted down to
 
 
 def to_local(utc: dt.datetime) -> dt.datetime:

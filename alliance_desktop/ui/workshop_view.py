@@ -93,13 +93,12 @@ def clock_text(state: ClockState) -> str:
     parts = [
         t(f"{duration_text(state.elapsed)} écoulées", f"{duration_text(state.elapsed)} elapsed")
     ]
-    if state.remaining is not None:
-        if state.remaining > dt.timedelta(0):
-            left = duration_text(state.remaining + dt.timedelta(seconds=59))
-            parts.append(t(f"{left} restantes", f"{left} left"))
-        else:
-            over = duration_text(-state.remaining)
-            parts.append(t(f"dépassement de {over}", f"{over} over time"))
+    if state.remaining > dt.timedelta(0):
+        left = duration_text(state.remaining + dt.timedelta(seconds=59))
+        parts.append(t(f"{left} restantes", f"{left} left"))
+    else:
+        over = duration_text(-state.remaining)
+        parts.append(t(f"dépassement de {over}", f"{over} over time"))
     return " · ".join(parts)
 
 
